@@ -1,0 +1,16 @@
+//! Ferry's core: the one data model and the use cases every face calls.
+//!
+//! No web, SQL or cloud crate is used here; IO goes only through the ports in [`ports`].
+//! Every use case takes the caller (`&Actor`) first and decides what it may do.
+
+pub mod actor;
+pub mod clock;
+pub mod error;
+pub mod ids;
+pub mod model;
+pub mod ports;
+
+pub use actor::{Actor, UserActor};
+pub use clock::{Clock, EpochMillis, ManualClock, SystemClock};
+pub use error::{Error, Result};
+pub use ids::{GroupId, NodeId, SessionId, UserId};

@@ -1,0 +1,157 @@
+//! The ports core does its IO through. Stores and blob stores implement them; only the
+//! `ferry` binary knows which implementation is plugged in.
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures::stream::BoxStream;
+
+use crate::clock::EpochMillis;
+use crate::error::Result;
+use crate::ids::{NodeId, SessionId, UserId};
+use crate::model::{Node, NodeEntry, Owner, RootKind, Session, UploadToken, User, Version};
+
+/// The metadata database. Everything happens inside a transaction.
+#[async_trait]
+pub trait MetaStore: Send + Sync + 'static {
+    /// A transaction that only reads.
+    async fn read(&self) -> Result<Box<dyn MetaTx>>;
+    /// A transaction that will write: takes the write lock up front (SQLite `BEGIN IMMEDIATE`).
+    async fn write(&self) -> Result<Box<dyn MetaTx>>;
+    /// Which backend this is, for logs ("sqlite", "postgres").
+    fn backend(&self) -> &'static str;
+}
+
+/// One transaction. Dropping it without `commit` rolls it back.
+///
+/// `Option` means "may legitimately be absent"; a failing database is always an `Err`.
+#[async_trait]
+pub trait MetaTx: Send {
+    async fn commit(self: Box<Self>) -> Result<()>;
+
+    // --- users ---
+    /// Fails with `AlreadyExists` when the username or the email (case-insensitively) is taken.
+    async fn insert_user(&mut self, user: &User) -> Result<()>;
+    async fn user_by_id(&mut self, id: UserId) -> Result<Option<User>>;
+    /// By username, or by email compared case-insensitively.
+    async fn user_by_login(&mut self, login: &str) -> Result<Option<User>>;
+    async fn list_users(&mut self) -> Result<Vec<User>>;
+    /// Replaces every field but `id` and `created_ms`. `AlreadyExists` as for insert.
+    async fn update_user(&mut self, user: &User) -> Result<()>;
+    /// Removes the user with their sessions, upload tokens, stars and every node they own
+    /// (with its versions). Returns false if there was no such user.
+    async fn delete_user(&mut self, id: UserId) -> Result<bool>;
+
+    // --- sessions and upload tokens ---
+    async fn insert_session(&mut self, session: &Session) -> Result<()>;
+    async fn session_by_token_hash(&mut self, token_hash: &str) -> Result<Option<Session>>;
+    async fn session_by_file_key_hash(&mut self, file_key_hash: &str) -> Result<Option<Session>>;
+    async fn delete_session(&mut self, id: SessionId) -> Result<()>;
+    /// Removes every session of the user; returns how many.
+    async fn delete_sessions_of(&mut self, user: UserId) -> Result<u64>;
+    /// Removes sessions and upload tokens that expired before `now`.
+    async fn delete_expired(&mut self, now: EpochMillis) -> Result<u64>;
+    async fn insert_upload_token(&mut self, token: &UploadToken) -> Result<()>;
+    /// Removes the token and returns it: a token works once.
+    async fn take_upload_token(&mut self, token_hash: &str) -> Result<Option<UploadToken>>;
+
+    // --- nodes ---
+    /// Inserts the node and returns the `file_id` the store assigned (the field's value is
+    /// ignored). `AlreadyExists` if a live sibling has the same name, or the owner already
+    /// has that root.
+    async fn insert_node(&mut self, node: &Node) -> Result<i64>;
+    async fn node_by_id(&mut self, id: NodeId) -> Result<Option<Node>>;
+    async fn node_by_file_id(&mut self, file_id: i64) -> Result<Option<Node>>;
+    async fn root_node(&mut self, owner: Owner, root: RootKind) -> Result<Option<Node>>;
+    /// The live (not trashed) child with that exact name.
+    async fn child_by_name(&mut self, parent: NodeId, name: &str) -> Result<Option<Node>>;
+    /// Live children, folders first, then by name; starred as seen by `viewer`.
+    async fn list_children(&mut self, parent: NodeId, viewer: UserId) -> Result<Vec<NodeEntry>>;
+    /// Nodes of this owner that were put in the trash themselves (not their descendants).
+    async fn list_trash(&mut self, owner: Owner, viewer: UserId) -> Result<Vec<NodeEntry>>;
+    /// Nodes the viewer starred whose owner is `owner`.
+    async fn list_starred(&mut self, owner: Owner, viewer: UserId) -> Result<Vec<NodeEntry>>;
+    /// The chain from the owner's root down to and including the node itself.
+    async fn ancestors(&mut self, id: NodeId) -> Result<Vec<Node>>;
+    /// Every node below `id` (not `id` itself) that is not trashed and not inside a trashed
+    /// node, parents before children.
+    async fn descendants(&mut self, id: NodeId) -> Result<Vec<Node>>;
+    /// Replaces parent, name, size, etag, revision, content hash, times and trash state.
+    /// `AlreadyExists` if a live sibling has the new name.
+    async fn update_node(&mut self, node: &Node) -> Result<()>;
+    /// Gives the node and everything below it to a new owner.
+    async fn set_subtree_owner(&mut self, id: NodeId, owner: Owner) -> Result<()>;
+    /// Sets `etag` on the node and on every ancestor, so sync clients see the change.
+    async fn propagate_etag(&mut self, id: NodeId, etag: &str) -> Result<()>;
+    /// Deletes the node, everything below it, their versions and stars.
+    async fn delete_subtree(&mut self, id: NodeId) -> Result<()>;
+    /// Bytes an owner uses: every version of every node it owns, trash included.
+    async fn used_bytes(&mut self, owner: Owner) -> Result<i64>;
+
+    // --- stars ---
+    async fn set_starred(&mut self, user: UserId, node: NodeId, starred: bool) -> Result<()>;
+    async fn is_starred(&mut self, user: UserId, node: NodeId) -> Result<bool>;
+
+    // --- versions ---
+    async fn insert_version(&mut self, version: &Version) -> Result<()>;
+    /// Oldest first.
+    async fn list_versions(&mut self, node: NodeId) -> Result<Vec<Version>>;
+    async fn version(&mut self, node: NodeId, number: i64) -> Result<Option<Version>>;
+    /// Whether any version refers to the content hash (the blob sweep asks).
+    async fn blob_is_referenced(&mut self, content_hash: &str) -> Result<bool>;
+}
+
+/// A byte range of a blob: `start..start+len`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ByteRange {
+    pub start: u64,
+    pub len: u64,
+}
+
+/// A stored blob, as the sweep sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlobInfo {
+    pub content_hash: String,
+    pub size: u64,
+    pub modified_ms: EpochMillis,
+}
+
+pub type ByteStream = BoxStream<'static, Result<Bytes>>;
+
+/// Content storage addressed by SHA-256. Writing goes through a staging step so that a
+/// blob is whole and durable before anything refers to it, and memory stays bounded
+/// whatever the size: bytes are streamed through, never collected.
+#[async_trait]
+pub trait BlobStore: Send + Sync + 'static {
+    /// Starts a new staged write (a temporary object; an S3 store would start a multipart upload).
+    async fn writer(&self) -> Result<Box<dyn BlobWriter>>;
+    /// Streams the blob, or the range of it. `NotFound` if there is no such blob.
+    async fn read(&self, content_hash: &str, range: Option<ByteRange>) -> Result<ByteStream>;
+    async fn exists(&self, content_hash: &str) -> Result<bool>;
+    /// Removes the blob; no error if it was already gone.
+    async fn delete(&self, content_hash: &str) -> Result<()>;
+    /// Every committed blob (for the sweep).
+    async fn list(&self) -> Result<Vec<BlobInfo>>;
+    /// Removes staged writes left behind by a crash; returns how many. Call on start.
+    async fn clean_staging(&self) -> Result<u64>;
+}
+
+#[async_trait]
+pub trait BlobWriter: Send {
+    async fn write(&mut self, chunk: Bytes) -> Result<()>;
+    /// Bytes written so far.
+    fn written(&self) -> u64;
+    /// Flushes and syncs the staged bytes; the result knows its hash and size.
+    async fn finish(self: Box<Self>) -> Result<Box<dyn StagedBlob>>;
+    /// Throws the staged bytes away.
+    async fn abort(self: Box<Self>);
+}
+
+#[async_trait]
+pub trait StagedBlob: Send {
+    /// SHA-256, lower-case hex.
+    fn content_hash(&self) -> &str;
+    fn size(&self) -> u64;
+    /// Makes the blob durable under its hash (atomically; a no-op copy if it already exists).
+    async fn commit(self: Box<Self>) -> Result<()>;
+    async fn abort(self: Box<Self>);
+}
