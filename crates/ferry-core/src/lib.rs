@@ -14,3 +14,12 @@ pub use actor::{Actor, UserActor};
 pub use clock::{Clock, EpochMillis, ManualClock, SystemClock};
 pub use error::{Error, Result};
 pub use ids::{GroupId, NodeId, SessionId, UserId};
+
+pub mod accounts;
+pub mod files;
+pub mod names;
+pub mod password;
+pub mod secret;
+mod service;
+
+pub use service::{CoreSettings, Ferry};

@@ -1,0 +1,66 @@
+//! Who may do what to whose nodes. The one place that decides it.
+
+use crate::actor::Actor;
+use crate::error::{Error, Result};
+use crate::model::Owner;
+use crate::ports::MetaTx;
+
+/// What a caller may do with a node (FileAgo's node permissions).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Access {
+    pub read: bool,
+    pub write: bool,
+    pub delete: bool,
+    pub download: bool,
+}
+
+impl Access {
+    pub const ALL: Access = Access {
+        read: true,
+        write: true,
+        delete: true,
+        download: true,
+    };
+    pub const NONE: Access = Access {
+        read: false,
+        write: false,
+        delete: false,
+        download: false,
+    };
+
+    /// The granted permissions as FileAgo names them, in its order.
+    pub fn names(&self) -> Vec<&'static str> {
+        [
+            (self.read, "read"),
+            (self.write, "write"),
+            (self.delete, "delete"),
+            (self.download, "download"),
+        ]
+        .into_iter()
+        .filter_map(|(granted, name)| granted.then_some(name))
+        .collect()
+    }
+}
+
+/// The caller's access to everything an owner owns. Owners of their own tree may do
+/// everything; group workspaces are governed by memberships once groups exist; anything
+/// else is invisible.
+pub(crate) async fn access_to(_tx: &mut dyn MetaTx, actor: &Actor, owner: Owner) -> Result<Access> {
+    Ok(match (actor, owner) {
+        (Actor::System, _) => Access::ALL,
+        (Actor::User(u), Owner::User(id)) if u.user_id == id => Access::ALL,
+        _ => Access::NONE,
+    })
+}
+
+/// Fails with `NotFound` (existence must not leak) unless the caller can at least read,
+/// and with `PermissionDenied` when it can read but lacks the wanted right.
+pub(crate) fn require(access: Access, wanted: impl Fn(&Access) -> bool) -> Result<()> {
+    if !access.read {
+        return Err(Error::NotFound);
+    }
+    if !wanted(&access) {
+        return Err(Error::PermissionDenied);
+    }
+    Ok(())
+}

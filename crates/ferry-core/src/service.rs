@@ -1,0 +1,58 @@
+//! `Ferry`: the service every face is handed. It owns the ports and nothing else;
+//! use cases are methods in the area modules (`accounts`, `files`, …).
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::ports::{BlobStore, MetaStore};
+
+/// Tunables of the core, with the documented defaults.
+#[derive(Clone, Debug)]
+pub struct CoreSettings {
+    /// How long a login session lasts (FileAgo: 24 hours).
+    pub session_ttl_ms: i64,
+    /// How long an upload token may wait before its upload starts (FileAgo: 5 seconds).
+    pub upload_token_ttl_ms: i64,
+}
+
+impl Default for CoreSettings {
+    fn default() -> Self {
+        Self {
+            session_ttl_ms: 24 * 60 * 60 * 1000,
+            upload_token_ttl_ms: 5 * 1000,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Ferry {
+    pub(crate) meta: Arc<dyn MetaStore>,
+    pub(crate) blobs: Arc<dyn BlobStore>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) settings: CoreSettings,
+}
+
+impl Ferry {
+    pub fn new(
+        meta: Arc<dyn MetaStore>,
+        blobs: Arc<dyn BlobStore>,
+        clock: Arc<dyn Clock>,
+        settings: CoreSettings,
+    ) -> Self {
+        Self {
+            meta,
+            blobs,
+            clock,
+            settings,
+        }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Which metadata backend is plugged in ("sqlite", "postgres").
+    pub fn meta_backend(&self) -> &'static str {
+        self.meta.backend()
+    }
+}
