@@ -147,7 +147,7 @@ pub trait BlobWriter: Send {
 }
 
 #[async_trait]
-pub trait StagedBlob: Send {
+pub trait StagedBlob: Send + Sync {
     /// SHA-256, lower-case hex.
     fn content_hash(&self) -> &str;
     fn size(&self) -> u64;

@@ -1,1 +1,25 @@
+//! What Ferry's SQLite and PostgreSQL metadata stores share: the row types, the mapping of
+//! driver errors, the SQL text and the [`impl_meta_tx!`] macro that turns them into a
+//! [`ferry_core::ports::MetaTx`] for either backend's transaction.
+//!
+//! The backends differ only in how they connect, begin transactions and migrate; every
+//! query is written once, in [`sql`], in the dialect both databases accept.
 
+mod error;
+mod macros;
+mod rows;
+pub mod sql;
+
+pub use error::{db_err, db_err_in, migrate_err};
+pub use rows::{
+    NodeEntryRow, NodeRow, SessionRow, UploadTokenRow, UserRow, VersionRow, convert_all, email_key,
+};
+
+/// What [`impl_meta_tx!`] expands to refers to, so the backend crates need not name these
+/// crates themselves.
+#[doc(hidden)]
+pub mod __private {
+    pub use async_trait::async_trait;
+    pub use ferry_core;
+    pub use sqlx;
+}

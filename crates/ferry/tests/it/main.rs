@@ -1,1 +1,10 @@
+//! The one integration-test binary: a real server on 127.0.0.1:0 per test, driven over HTTP.
+#![allow(clippy::unwrap_used)]
 
+mod architecture;
+mod cli;
+mod crash;
+mod fileago_auth;
+mod fileago_content;
+mod fileago_nodes;
+mod harness;

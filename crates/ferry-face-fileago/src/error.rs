@@ -1,0 +1,89 @@
+//! Domain errors as FileAgo errors: `{"status":"error","msg":…}` with a fitting HTTP status.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use ferry_core::Error;
+
+/// An error on its way to a FileAgo client, optionally with a message of the face's own.
+#[derive(Debug)]
+pub struct ApiError(pub Error, pub Option<&'static str>);
+
+impl ApiError {
+    pub fn with_msg(error: Error, msg: &'static str) -> Self {
+        ApiError(error, Some(msg))
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        ApiError(e, None)
+    }
+}
+
+/// The HTTP status FileAgo clients get for each domain error.
+pub fn status_of(error: &Error) -> StatusCode {
+    match error {
+        Error::NotFound => StatusCode::NOT_FOUND,
+        Error::AlreadyExists(_) | Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::PermissionDenied => StatusCode::FORBIDDEN,
+        Error::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Error::InvalidInput { .. } => StatusCode::BAD_REQUEST,
+        Error::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+        Error::Locked => StatusCode::LOCKED,
+        Error::QuotaExceeded => StatusCode::INSUFFICIENT_STORAGE,
+        Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = status_of(&self.0);
+        if let Error::Internal(detail) = &self.0 {
+            // Logged once, here, inside the request's span (which carries the request id).
+            tracing::error!(error = %detail, "internal error");
+        }
+        let mut response = (
+            status,
+            Json(serde_json::json!({
+                "status": "error",
+                "msg": self.1.map_or_else(|| self.0.public_message(), str::to_owned),
+            })),
+        )
+            .into_response();
+        if let Error::RateLimited { retry_after_secs } = self.0 {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert("retry-after", v);
+            }
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_domain_error_has_its_status() {
+        let table = [
+            (Error::NotFound, 404),
+            (Error::AlreadyExists("x".into()), 409),
+            (Error::Conflict("x".into()), 409),
+            (Error::PermissionDenied, 403),
+            (Error::Unauthenticated, 401),
+            (Error::invalid("name", "bad"), 400),
+            (Error::PreconditionFailed("x".into()), 412),
+            (Error::Locked, 423),
+            (Error::QuotaExceeded, 507),
+            (Error::PayloadTooLarge, 413),
+            (Error::RateLimited { retry_after_secs: 3 }, 429),
+            (Error::internal("boom"), 500),
+        ];
+        for (error, code) in table {
+            assert_eq!(status_of(&error).as_u16(), code, "{error:?}");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Turning request credentials into the caller. Which kinds a face accepts is its choice;
+//! what they mean is core's.
+
+use ferry_core::{Actor, Error, Ferry, Result};
+use http::HeaderMap;
+use http::header::AUTHORIZATION;
+
+/// The credentials a request carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Credentials {
+    None,
+    Bearer(String),
+    Basic { user: String, password: String },
+}
+
+/// Reads the `Authorization` header. A header that is present but malformed is
+/// `Unauthenticated`, not "no credentials".
+pub fn credentials(headers: &HeaderMap) -> Result<Credentials> {
+    let Some(value) = headers.get(AUTHORIZATION) else {
+        return Ok(Credentials::None);
+    };
+    let value = value.to_str().map_err(|_| Error::Unauthenticated)?.trim();
+    let (scheme, rest) = value.split_once(' ').ok_or(Error::Unauthenticated)?;
+    let rest = rest.trim();
+    if scheme.eq_ignore_ascii_case("bearer") && !rest.is_empty() {
+        return Ok(Credentials::Bearer(rest.to_owned()));
+    }
+    if scheme.eq_ignore_ascii_case("basic") {
+        let decoded = data_encoding_base64(rest).ok_or(Error::Unauthenticated)?;
+        let (user, password) = decoded.split_once(':').ok_or(Error::Unauthenticated)?;
+        return Ok(Credentials::Basic {
+            user: user.to_owned(),
+            password: password.to_owned(),
+        });
+    }
+    Err(Error::Unauthenticated)
+}
+
+fn data_encoding_base64(text: &str) -> Option<String> {
+    if text.len() > 4096 {
+        return None;
+    }
+    let bytes = data_encoding::BASE64.decode(text.as_bytes()).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// The caller behind a bearer session token; no credentials at all is `Unauthenticated`.
+pub async fn bearer_actor(ferry: &Ferry, headers: &HeaderMap) -> Result<Actor> {
+    match credentials(headers)? {
+        Credentials::Bearer(token) => ferry.authenticate_token(&token).await,
+        Credentials::None | Credentials::Basic { .. } => Err(Error::Unauthenticated),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn with_auth(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let Ok(v) = HeaderValue::from_str(value) {
+            h.insert(AUTHORIZATION, v);
+        }
+        h
+    }
+
+    #[test]
+    fn reads_bearer_and_basic() {
+        assert_eq!(
+            credentials(&with_auth("Bearer abc")).ok(),
+            Some(Credentials::Bearer("abc".into()))
+        );
+        // "alice:pa:ss" in base64
+        assert_eq!(
+            credentials(&with_auth("Basic YWxpY2U6cGE6c3M=")).ok(),
+            Some(Credentials::Basic {
+                user: "alice".into(),
+                password: "pa:ss".into()
+            })
+        );
+        assert_eq!(credentials(&HeaderMap::new()).ok(), Some(Credentials::None));
+    }
+
+    #[test]
+    fn malformed_headers_are_unauthenticated() {
+        for bad in ["Bearer", "Bearer   ", "Basic !!!", "Token x", "Basic bm9jb2xvbg=="] {
+            assert!(credentials(&with_auth(bad)).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! The SQL, written once for both backends.
+//!
+//! Every statement is valid in SQLite ≥ 3.35 and PostgreSQL ≥ 15 alike: `$N` placeholders
+//! (sqlx-sqlite binds `$N` by its number), `RETURNING`, `ON CONFLICT DO NOTHING`, and
+//! `WITH RECURSIVE` in front of `SELECT`, `UPDATE` and `DELETE`. They are `&'static str`
+//! so that sqlx 0.9 takes them as safe SQL.
+//!
+//! Inserts that may hit a unique index use `ON CONFLICT DO NOTHING` and report the conflict
+//! from the row count, and updates check for a clashing row in their `WHERE`. A unique
+//! violation raised as an error would abort the whole PostgreSQL transaction, while SQLite
+//! carries on after it; this way `AlreadyExists` leaves the transaction usable on both.
+//! The unique indexes stay as the last word against concurrent writers.
+//!
+//! Recursive walks that carry a depth stop at [`MAX_DEPTH`] levels so a cycle (which the
+//! core never creates, but a bug could) ends in a wrong answer rather than a hung query; the
+//! others use `UNION`, which stops at a repeated row by itself.
+
+/// Deeper than any real folder tree: only a parent cycle reaches it.
+pub const MAX_DEPTH: i64 = 10_000;
+
+macro_rules! user_cols {
+    () => {
+        "id, username, email, display_name, password_hash, is_admin, is_active, quota_bytes, created_ms, last_login_ms"
+    };
+}
+
+macro_rules! node_cols {
+    () => {
+        "n.id, n.file_id, n.owner_kind, n.owner_id, n.parent_id, n.root_kind, n.name, n.kind, n.size, \
+         n.etag, n.revision, n.content_hash, n.created_ms, n.updated_ms, n.trashed_ms"
+    };
+}
+
+/// A node as a listing shows it: its live children counted and the viewer's star looked up
+/// in the same query. The viewer is always `$1`.
+macro_rules! entry_cols {
+    () => {
+        concat!(
+            node_cols!(),
+            ", (SELECT COUNT(*) FROM nodes c WHERE c.parent_id = n.id AND c.trashed_ms IS NULL) AS child_count",
+            ", EXISTS (SELECT 1 FROM stars s WHERE s.node_id = n.id AND s.user_id = $1) AS starred"
+        )
+    };
+}
+
+/// Folders first, then by name (byte order: the PostgreSQL column is `COLLATE "C"` so both
+/// backends sort alike), then by id so equal names (possible in the trash) sort stably.
+macro_rules! listing_order {
+    () => {
+        " ORDER BY CASE WHEN n.kind = 'dir' THEN 0 ELSE 1 END, n.name, n.id"
+    };
+}
+
+/// Which rows of `up(start_id, anc_id)` reach a trashed node: used to leave out nodes that
+/// sit inside a trashed folder.
+macro_rules! buried {
+    () => {
+        "NOT EXISTS (SELECT 1 FROM up JOIN nodes a ON a.id = up.anc_id \
+         WHERE up.start_id = n.id AND a.trashed_ms IS NOT NULL)"
+    };
+}
+
+// --- users ---
+
+pub const INSERT_USER: &str = "INSERT INTO users (id, username, email, email_lower, display_name, \
+     password_hash, is_admin, is_active, quota_bytes, created_ms, last_login_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING";
+
+pub const USER_BY_ID: &str = concat!("SELECT ", user_cols!(), " FROM users WHERE id = $1");
+
+/// `$1` the login as typed, `$2` its email key. A username match wins over another user's
+/// email that happens to be spelled the same.
+pub const USER_BY_LOGIN: &str = concat!(
+    "SELECT ",
+    user_cols!(),
+    " FROM users WHERE username = $1 OR email_lower = $2",
+    " ORDER BY CASE WHEN username = $1 THEN 0 ELSE 1 END LIMIT 1"
+);
+
+pub const LIST_USERS: &str = concat!("SELECT ", user_cols!(), " FROM users ORDER BY username");
+
+/// Does nothing when another user holds the username or the email key.
+pub const UPDATE_USER: &str = "UPDATE users SET username = $2, email = $3, email_lower = $4, \
+     display_name = $5, password_hash = $6, is_admin = $7, is_active = $8, quota_bytes = $9, \
+     last_login_ms = $10 \
+     WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM users o WHERE o.id <> $1 \
+     AND (o.username = $2 OR o.email_lower = $4))";
+
+pub const USER_EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)";
+
+/// The user's nodes and everything below them. Descendants owned by someone else go too:
+/// leaving them would orphan them (and the parent foreign key forbids it).
+pub const DELETE_USER_NODES: &str = "WITH RECURSIVE doomed(id) AS ( \
+     SELECT id FROM nodes WHERE owner_kind = 'user' AND owner_id = $1 \
+     UNION SELECT c.id FROM doomed JOIN nodes c ON c.parent_id = doomed.id) \
+     DELETE FROM nodes WHERE id IN (SELECT id FROM doomed)";
+
+/// Sessions, upload tokens and stars go with the row by `ON DELETE CASCADE`.
+pub const DELETE_USER: &str = "DELETE FROM users WHERE id = $1";
+
+// --- sessions and upload tokens ---
+
+macro_rules! session_cols {
+    () => {
+        "id, user_id, token_hash, file_key_hash, created_ms, expires_ms"
+    };
+}
+
+pub const INSERT_SESSION: &str = concat!(
+    "INSERT INTO sessions (",
+    session_cols!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"
+);
+pub const SESSION_BY_TOKEN_HASH: &str = concat!("SELECT ", session_cols!(), " FROM sessions WHERE token_hash = $1");
+pub const SESSION_BY_FILE_KEY_HASH: &str =
+    concat!("SELECT ", session_cols!(), " FROM sessions WHERE file_key_hash = $1");
+pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE id = $1";
+pub const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE user_id = $1";
+pub const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_ms < $1";
+pub const DELETE_EXPIRED_UPLOAD_TOKENS: &str = "DELETE FROM upload_tokens WHERE expires_ms < $1";
+
+pub const INSERT_UPLOAD_TOKEN: &str = "INSERT INTO upload_tokens (token_hash, user_id, node_id, expires_ms) \
+     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+/// Deleting and returning in one statement: two takers cannot both get the token.
+pub const TAKE_UPLOAD_TOKEN: &str =
+    "DELETE FROM upload_tokens WHERE token_hash = $1 RETURNING token_hash, user_id, node_id, expires_ms";
+
+// --- nodes ---
+
+/// A counter row rather than an identity column or `max(file_id) + 1`: an id that was handed
+/// out is never handed out again, even after its node is deleted, and the same statement
+/// works on both backends. The row lock also orders concurrent inserts in PostgreSQL.
+pub const NEXT_FILE_ID: &str = "UPDATE counters SET value = value + 1 WHERE name = 'file_id' RETURNING value";
+
+pub const INSERT_NODE: &str = "INSERT INTO nodes (id, file_id, owner_kind, owner_id, parent_id, root_kind, \
+     name, kind, size, etag, revision, content_hash, created_ms, updated_ms, trashed_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING";
+
+pub const NODE_BY_ID: &str = concat!("SELECT ", node_cols!(), " FROM nodes n WHERE n.id = $1");
+pub const NODE_BY_FILE_ID: &str = concat!("SELECT ", node_cols!(), " FROM nodes n WHERE n.file_id = $1");
+pub const NODE_EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM nodes WHERE id = $1)";
+pub const ROOT_NODE: &str = concat!(
+    "SELECT ",
+    node_cols!(),
+    " FROM nodes n WHERE n.owner_kind = $1 AND n.owner_id = $2 AND n.root_kind = $3"
+);
+pub const CHILD_BY_NAME: &str = concat!(
+    "SELECT ",
+    node_cols!(),
+    " FROM nodes n WHERE n.parent_id = $1 AND n.name = $2 AND n.trashed_ms IS NULL"
+);
+
+/// `$1` viewer, `$2` parent.
+pub const LIST_CHILDREN: &str = concat!(
+    "SELECT ",
+    entry_cols!(),
+    " FROM nodes n WHERE n.parent_id = $2 AND n.trashed_ms IS NULL",
+    listing_order!()
+);
+
+/// `$1` viewer, `$2`/`$3` owner. The walk goes up from each trashed node of the owner and
+/// stops at the first trashed ancestor; a node that meets one was trashed inside a folder
+/// that was trashed later, and shows (and is emptied) with that folder.
+pub const LIST_TRASH: &str = concat!(
+    "WITH RECURSIVE up(start_id, anc_id) AS (",
+    " SELECT t.id, t.parent_id FROM nodes t",
+    " WHERE t.owner_kind = $2 AND t.owner_id = $3 AND t.trashed_ms IS NOT NULL AND t.parent_id IS NOT NULL",
+    " UNION SELECT up.start_id, a.parent_id FROM up JOIN nodes a ON a.id = up.anc_id",
+    " WHERE a.trashed_ms IS NULL AND a.parent_id IS NOT NULL)",
+    " SELECT ",
+    entry_cols!(),
+    " FROM nodes n WHERE n.owner_kind = $2 AND n.owner_id = $3 AND n.trashed_ms IS NOT NULL AND ",
+    buried!(),
+    listing_order!()
+);
+
+/// `$1` viewer, `$2`/`$3` owner. Starred nodes that are in the trash, or inside a trashed
+/// folder, are left out: favorites show what can be opened. The walk starts at the node itself.
+pub const LIST_STARRED: &str = concat!(
+    "WITH RECURSIVE up(start_id, anc_id) AS (",
+    " SELECT t.id, t.id FROM nodes t JOIN stars st ON st.node_id = t.id",
+    " WHERE st.user_id = $1 AND t.owner_kind = $2 AND t.owner_id = $3",
+    " UNION SELECT up.start_id, a.parent_id FROM up JOIN nodes a ON a.id = up.anc_id",
+    " WHERE a.trashed_ms IS NULL AND a.parent_id IS NOT NULL)",
+    " SELECT ",
+    entry_cols!(),
+    " FROM nodes n JOIN stars sv ON sv.node_id = n.id AND sv.user_id = $1",
+    " WHERE n.owner_kind = $2 AND n.owner_id = $3 AND ",
+    buried!(),
+    listing_order!()
+);
+
+/// `$1` node, `$2` depth limit. Root first, the node itself last.
+pub const ANCESTORS: &str = concat!(
+    "WITH RECURSIVE chain(id, depth) AS (",
+    " SELECT id, 0 FROM nodes WHERE id = $1",
+    " UNION ALL SELECT p.parent_id, chain.depth + 1 FROM chain JOIN nodes p ON p.id = chain.id",
+    " WHERE p.parent_id IS NOT NULL AND chain.depth < $2)",
+    " SELECT ",
+    node_cols!(),
+    " FROM chain JOIN nodes n ON n.id = chain.id ORDER BY chain.depth DESC"
+);
+
+/// `$1` node, `$2` depth limit. The walk never enters a trashed node, so nothing inside one
+/// comes out; the trash state of `$1` itself and above is the caller's business. Ordered by
+/// depth, so every parent comes before its children.
+pub const DESCENDANTS: &str = concat!(
+    "WITH RECURSIVE tree(id, depth) AS (",
+    " SELECT id, 1 FROM nodes WHERE parent_id = $1 AND trashed_ms IS NULL",
+    " UNION ALL SELECT c.id, tree.depth + 1 FROM tree JOIN nodes c ON c.parent_id = tree.id",
+    " WHERE c.trashed_ms IS NULL AND tree.depth < $2)",
+    " SELECT ",
+    node_cols!(),
+    " FROM tree JOIN nodes n ON n.id = tree.id",
+    " ORDER BY tree.depth, CASE WHEN n.kind = 'dir' THEN 0 ELSE 1 END, n.name, n.id"
+);
+
+/// Does nothing when a live sibling already has the new name (unless the node itself is
+/// trashed, where names may repeat).
+pub const UPDATE_NODE: &str = "UPDATE nodes SET parent_id = $2, name = $3, size = $4, etag = $5, \
+     revision = $6, content_hash = $7, created_ms = $8, updated_ms = $9, trashed_ms = $10 \
+     WHERE id = $1 AND ($10 IS NOT NULL OR $2 IS NULL OR NOT EXISTS (SELECT 1 FROM nodes o \
+     WHERE o.parent_id = $2 AND o.name = $3 AND o.trashed_ms IS NULL AND o.id <> $1))";
+
+/// Trashed descendants included: they belong to the subtree all the same.
+pub const SET_SUBTREE_OWNER: &str = "WITH RECURSIVE tree(id) AS ( \
+     SELECT id FROM nodes WHERE id = $1 \
+     UNION SELECT c.id FROM tree JOIN nodes c ON c.parent_id = tree.id) \
+     UPDATE nodes SET owner_kind = $2, owner_id = $3 WHERE id IN (SELECT id FROM tree)";
+
+pub const PROPAGATE_ETAG: &str = "WITH RECURSIVE chain(id) AS ( \
+     SELECT id FROM nodes WHERE id = $1 \
+     UNION SELECT p.parent_id FROM chain JOIN nodes p ON p.id = chain.id WHERE p.parent_id IS NOT NULL) \
+     UPDATE nodes SET etag = $2 WHERE id IN (SELECT id FROM chain)";
+
+/// One statement, so the parent foreign key is checked once at its end, when the whole
+/// subtree is gone. Versions, stars and upload tokens go by `ON DELETE CASCADE`.
+pub const DELETE_SUBTREE: &str = "WITH RECURSIVE tree(id) AS ( \
+     SELECT id FROM nodes WHERE id = $1 \
+     UNION SELECT c.id FROM tree JOIN nodes c ON c.parent_id = tree.id) \
+     DELETE FROM nodes WHERE id IN (SELECT id FROM tree)";
+
+/// `SUM(bigint)` is `numeric` in PostgreSQL, hence the cast back.
+pub const USED_BYTES: &str = "SELECT CAST(COALESCE(SUM(v.size), 0) AS BIGINT) FROM versions v \
+     JOIN nodes n ON n.id = v.node_id WHERE n.owner_kind = $1 AND n.owner_id = $2";
+
+// --- stars ---
+
+pub const STAR: &str = "INSERT INTO stars (user_id, node_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+pub const UNSTAR: &str = "DELETE FROM stars WHERE user_id = $1 AND node_id = $2";
+pub const IS_STARRED: &str = "SELECT EXISTS (SELECT 1 FROM stars WHERE user_id = $1 AND node_id = $2)";
+
+// --- versions ---
+
+macro_rules! version_cols {
+    () => {
+        "node_id, number, content_hash, size, author, created_ms"
+    };
+}
+
+pub const INSERT_VERSION: &str = concat!(
+    "INSERT INTO versions (",
+    version_cols!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"
+);
+pub const LIST_VERSIONS: &str = concat!("SELECT ", version_cols!(), " FROM versions WHERE node_id = $1 ORDER BY number");
+pub const VERSION: &str = concat!("SELECT ", version_cols!(), " FROM versions WHERE node_id = $1 AND number = $2");
+/// A node's current hash counts too, so a blob can never be swept from under a file even if
+/// its version row were missing.
+pub const BLOB_IS_REFERENCED: &str = "SELECT EXISTS (SELECT 1 FROM versions WHERE content_hash = $1) \
+     OR EXISTS (SELECT 1 FROM nodes WHERE content_hash = $1)";

@@ -1,0 +1,104 @@
+//! The command line: `ferry serve`, `ferry user …`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "ferry", version, about = "Ferry: a self-hosted file sync-and-share server")]
+pub struct Cli {
+    #[command(flatten)]
+    pub stores: StoreArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives; every command needs it.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// Folder for the embedded database and file content.
+    #[arg(long, env = "FERRY_DATA_DIR", default_value = "./ferry-data", global = true)]
+    pub data_dir: PathBuf,
+    /// Metadata database: sqlite://PATH or postgres://… [default: sqlite://<data-dir>/ferry.db]
+    #[arg(long, env = "FERRY_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// File content store: fs://PATH [default: fs://<data-dir>/blobs]
+    #[arg(long, env = "FERRY_STORAGE", global = true)]
+    pub storage: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Manage user accounts (works whether the server runs or not).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "FERRY_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// The URL clients reach the server at (links, DAV hrefs) [default: http://<listen>]
+    #[arg(long, env = "FERRY_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user.
+    Add(UserAddArgs),
+    /// List users.
+    List,
+    /// Set a user's password (ends their sessions).
+    Passwd(UserPasswdArgs),
+    /// Delete a user and everything they own.
+    Delete(UserDeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PasswordArgs {
+    /// The password (visible in the process list; prefer --password-stdin).
+    #[arg(long, conflicts_with = "password_stdin")]
+    pub password: Option<String>,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Email address; the user logs in to the FileAgo API with it.
+    #[arg(long)]
+    pub email: String,
+    /// Login name [default: the email address]
+    #[arg(long)]
+    pub username: Option<String>,
+    /// Full name shown to others.
+    #[arg(long = "name")]
+    pub display_name: String,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// Make the user an administrator.
+    #[arg(long)]
+    pub admin: bool,
+    /// Disk quota such as 5GB, 500MB or 0 for unlimited.
+    #[arg(long, default_value = "0")]
+    pub quota: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UserPasswdArgs {
+    /// The user's id, username or email.
+    pub user: String,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UserDeleteArgs {
+    /// The user's id, username or email.
+    pub user: String,
+}

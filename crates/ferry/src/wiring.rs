@@ -1,0 +1,44 @@
+//! The one place that knows the concrete backends: picks them at run time from the settings.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use ferry_blob::FsBlobStore;
+use ferry_core::ports::{BlobStore, MetaStore};
+use ferry_core::{Clock, CoreSettings, Ferry};
+use ferry_store_postgres::PgStore;
+use ferry_store_sqlite::SqliteStore;
+
+use crate::settings::{DatabaseUrl, StorageUrl, StoreSettings};
+
+pub async fn open_meta(database: &DatabaseUrl) -> anyhow::Result<Arc<dyn MetaStore>> {
+    Ok(match database {
+        DatabaseUrl::Sqlite(url) => Arc::new(
+            SqliteStore::open(url)
+                .await
+                .with_context(|| format!("cannot open the SQLite database {url}"))?,
+        ),
+        DatabaseUrl::Postgres(url) => Arc::new(
+            PgStore::open(url)
+                .await
+                .context("cannot open the PostgreSQL database (see --database-url)")?,
+        ),
+    })
+}
+
+pub fn open_blobs(storage: &StorageUrl) -> anyhow::Result<Arc<dyn BlobStore>> {
+    Ok(match storage {
+        StorageUrl::Fs(path) => Arc::new(
+            FsBlobStore::open(path).with_context(|| format!("cannot open the content store at {}", path.display()))?,
+        ),
+    })
+}
+
+/// Opens both stores (creating the data folder when the defaults live in it) and builds the core.
+pub async fn open_ferry(stores: &StoreSettings, clock: Arc<dyn Clock>) -> anyhow::Result<Ferry> {
+    std::fs::create_dir_all(&stores.data_dir)
+        .with_context(|| format!("cannot create the data folder {}", stores.data_dir.display()))?;
+    let meta = open_meta(&stores.database).await?;
+    let blobs = open_blobs(&stores.storage)?;
+    Ok(Ferry::new(meta, blobs, clock, CoreSettings::default()))
+}
