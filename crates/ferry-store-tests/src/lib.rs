@@ -1,1 +1,36 @@
+//! One conformance story for every [`MetaStore`] backend: [`run_story`] drives each
+//! `MetaTx` method through its contract and panics at the first broken promise.
+//!
+//! The backends' own tests (`tests/story.rs`) run it on a fresh database each. Every part
+//! of the story makes its own users and trees with unique names, so the parts do not see
+//! each other and the order they run in does not matter.
 
+// This crate is test code: a panic with the failing value is exactly the report we want.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use ferry_core::ports::MetaStore;
+
+mod cascade;
+pub mod fixtures;
+mod sessions;
+mod transactions;
+mod trash_stars;
+mod tree;
+mod users;
+mod versions;
+
+/// Runs the whole story against `store`, which should be empty or hold only what earlier
+/// runs of the story left.
+pub async fn run_story(store: Arc<dyn MetaStore>) {
+    let store = store.as_ref();
+    assert!(!store.backend().is_empty());
+    transactions::story(store).await;
+    users::story(store).await;
+    sessions::story(store).await;
+    tree::story(store).await;
+    trash_stars::story(store).await;
+    versions::story(store).await;
+    cascade::story(store).await;
+}
