@@ -1,6 +1,6 @@
 //! The `ferry` binary itself: admin commands, settings errors, first start, SIGTERM.
 
-use std::io::{BufRead, BufReader};
+use tokio::io::AsyncBufReadExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -112,13 +112,8 @@ async fn first_start_prints_the_admin_password_once_and_sigterm_stops() {
     let base = format!("http://127.0.0.1:{port}");
     wait_healthy(&base).await;
     let stdout = child.stdout.take().unwrap();
-    let first = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        line
-    })
-    .await
-    .unwrap();
+    let mut first = String::new();
+    tokio::io::BufReader::new(stdout).read_line(&mut first).await.unwrap();
     let password = first.trim().rsplit(' ').next().unwrap().to_owned();
     assert!(first.contains("admin") && password.len() >= 16, "{first}");
     let login = reqwest::Client::new()

@@ -51,7 +51,8 @@ async fn curl_style_json_with_a_form_content_type_is_accepted() {
     let form = server
         .client
         .post(format!("{}/auth", server.url))
-        .form(&[("username", "bob@example.com"), ("password", PASSWORD)])
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("username=bob%40example.com&password={PASSWORD}"))
         .send()
         .await
         .unwrap();
