@@ -174,7 +174,9 @@ impl Ferry {
     /// The caller behind a file access key (download and view links).
     pub async fn authenticate_file_key(&self, key: &str) -> Result<Actor> {
         let mut tx = self.meta.read().await?;
-        let session = tx.session_by_file_key_hash(&secret::token_hash(key)).await?;
+        let session = tx
+            .session_by_file_key_hash(&secret::token_hash(key))
+            .await?;
         self.session_actor(tx.as_mut(), session).await
     }
 
@@ -253,7 +255,8 @@ impl Ferry {
         match (existing, password) {
             (Some(admin), Some(password)) => {
                 if !password::verify(password.clone(), admin.password_hash.clone()).await? {
-                    self.set_password(&Actor::System, admin.id, password).await?;
+                    self.set_password(&Actor::System, admin.id, password)
+                        .await?;
                 }
                 Ok(None)
             }

@@ -74,7 +74,14 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_names() {
-        for ok in ["a", "Invoice.docx", "Ünïcødé 文件.txt", ".hidden", "a..b", "x y"] {
+        for ok in [
+            "a",
+            "Invoice.docx",
+            "Ünïcødé 文件.txt",
+            ".hidden",
+            "a..b",
+            "x y",
+        ] {
             assert!(validate_name(ok).is_ok(), "{ok}");
         }
     }
@@ -82,7 +89,18 @@ mod tests {
     #[test]
     fn rejects_path_tricks_and_junk() {
         let long = "x".repeat(256);
-        for bad in ["", " ", ".", "..", "a/b", "/", "a\\b", "nul\0byte", "tab\there", long.as_str()] {
+        for bad in [
+            "",
+            " ",
+            ".",
+            "..",
+            "a/b",
+            "/",
+            "a\\b",
+            "nul\0byte",
+            "tab\there",
+            long.as_str(),
+        ] {
             assert!(validate_name(bad).is_err(), "{bad:?}");
         }
     }

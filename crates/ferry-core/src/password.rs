@@ -41,7 +41,10 @@ mod tests {
         let stored = hash("Correct-Horse-1".into()).await.ok();
         let stored = stored.unwrap_or_default();
         assert!(stored.starts_with("$argon2id$"));
-        assert_eq!(verify("Correct-Horse-1".into(), stored.clone()).await.ok(), Some(true));
+        assert_eq!(
+            verify("Correct-Horse-1".into(), stored.clone()).await.ok(),
+            Some(true)
+        );
         assert_eq!(verify("wrong".into(), stored).await.ok(), Some(false));
     }
 }

@@ -1,9 +1,9 @@
 //! FileAgo's wire shapes. They live here and only here; core types never reach the wire.
 
+use ferry_core::Actor;
 use ferry_core::accounts::Login;
 use ferry_core::files::{PathItem, Place, PlaceInfo};
 use ferry_core::model::{NodeEntry, NodeKind, Owner};
-use ferry_core::Actor;
 use serde::{Deserialize, Serialize};
 
 use crate::location::{path_target_ref, view_ref};
@@ -80,15 +80,29 @@ impl NodeDetails {
             Place::Node(n) => {
                 let name = match n.root {
                     Some(_) => match n.kind {
-                        _ if n.root == Some(ferry_core::model::RootKind::Incoming) => "Incoming".to_owned(),
+                        _ if n.root == Some(ferry_core::model::RootKind::Incoming) => {
+                            "Incoming".to_owned()
+                        }
                         _ => "Home".to_owned(),
                     },
                     None => n.name.clone(),
                 };
                 let file = n.kind == NodeKind::File;
-                (name, type_name(n.kind), n.id.to_string(), n.size, file.then_some(n.revision))
+                (
+                    name,
+                    type_name(n.kind),
+                    n.id.to_string(),
+                    n.size,
+                    file.then_some(n.revision),
+                )
             }
-            Place::View { view, owner } => (view.title().to_owned(), "Dir", view_ref(*view, *owner, actor), 0, None),
+            Place::View { view, owner } => (
+                view.title().to_owned(),
+                "Dir",
+                view_ref(*view, *owner, actor),
+                0,
+                None,
+            ),
         };
         Self {
             name,

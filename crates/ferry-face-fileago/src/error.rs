@@ -53,10 +53,10 @@ impl IntoResponse for ApiError {
             })),
         )
             .into_response();
-        if let Error::RateLimited { retry_after_secs } = self.0 {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                response.headers_mut().insert("retry-after", v);
-            }
+        if let Error::RateLimited { retry_after_secs } = self.0
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            response.headers_mut().insert("retry-after", v);
         }
         response
     }
@@ -79,7 +79,12 @@ mod tests {
             (Error::Locked, 423),
             (Error::QuotaExceeded, 507),
             (Error::PayloadTooLarge, 413),
-            (Error::RateLimited { retry_after_secs: 3 }, 429),
+            (
+                Error::RateLimited {
+                    retry_after_secs: 3,
+                },
+                429,
+            ),
             (Error::internal("boom"), 500),
         ];
         for (error, code) in table {

@@ -29,8 +29,14 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/nodes/{node}/path", get(endpoints::nodes::path))
         .route("/api/nodes/{node}/dirlist", get(endpoints::nodes::dirlist))
-        .route("/api/nodes/{node}/myaccess", get(endpoints::nodes::my_access))
-        .route("/api/nodes/{node}/upload", get(endpoints::upload::issue_token))
+        .route(
+            "/api/nodes/{node}/myaccess",
+            get(endpoints::nodes::my_access),
+        )
+        .route(
+            "/api/nodes/{node}/upload",
+            get(endpoints::upload::issue_token),
+        )
         .route(
             "/upload/{token}",
             // Uploads are streamed to the blob store and bounded by the quota, not by a body limit.

@@ -8,7 +8,8 @@ use ferry_core::{Actor, Error, NodeId, Result};
 pub fn parse(text: &str) -> Result<Location> {
     let (head, owner) = match text.split_once(':') {
         Some((head, owner)) => {
-            let owner = uuid::Uuid::parse_str(owner).map_err(|_| Error::invalid("node", "owner is not a UUID"))?;
+            let owner = uuid::Uuid::parse_str(owner)
+                .map_err(|_| Error::invalid("node", "owner is not a UUID"))?;
             (head, Some(owner))
         }
         None => (text, None),
@@ -17,7 +18,10 @@ pub fn parse(text: &str) -> Result<Location> {
         return Ok(Location::View { view, owner });
     }
     if owner.is_some() {
-        return Err(Error::invalid("node", format!("'{head}' is not a top-level folder")));
+        return Err(Error::invalid(
+            "node",
+            format!("'{head}' is not a top-level folder"),
+        ));
     }
     text.parse::<NodeId>()
         .map(Location::Node)
@@ -50,12 +54,18 @@ mod tests {
         assert_eq!(parse(&id.to_string()).ok(), Some(Location::Node(id)));
         assert_eq!(
             parse("trash").ok(),
-            Some(Location::View { view: View::Trash, owner: None })
+            Some(Location::View {
+                view: View::Trash,
+                owner: None
+            })
         );
         let owner = uuid::Uuid::now_v7();
         assert_eq!(
             parse(&format!("shared_with_you:{owner}")).ok(),
-            Some(Location::View { view: View::SharedWithYou, owner: Some(owner) })
+            Some(Location::View {
+                view: View::SharedWithYou,
+                owner: Some(owner)
+            })
         );
         for bad in ["", "homes", "home:nope", "../etc", &format!("{id}:{owner}")] {
             assert!(parse(bad).is_err(), "{bad}");

@@ -79,11 +79,19 @@ pub fn content_disposition(disposition: Disposition, name: &str) -> HeaderValue 
     };
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let encoded = utf8_percent_encode(name, FILENAME_SAFE);
-    HeaderValue::from_str(&format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+    HeaderValue::from_str(&format!(
+        "{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
 }
 
 /// Types a browser would run as a page: never shown inline without a sandbox.
@@ -109,7 +117,8 @@ pub async fn serve_content(
     let size = u64::try_from(content.version.size).map_err(|_| Error::internal("negative size"))?;
     let etag = content_etag(content);
     let etag_header = HeaderValue::from_str(&etag).map_err(Error::internal)?;
-    let modified = UNIX_EPOCH + Duration::from_millis(u64::try_from(content.node.updated_ms).unwrap_or(0));
+    let modified =
+        UNIX_EPOCH + Duration::from_millis(u64::try_from(content.node.updated_ms).unwrap_or(0));
     let mime = mime_guess::from_path(&content.node.name)
         .first_or_octet_stream()
         .essence_str()
@@ -121,20 +130,22 @@ pub async fn serve_content(
         .header(ACCEPT_RANGES, "bytes")
         .header(CACHE_CONTROL, "private, no-cache")
         .header("x-content-type-options", "nosniff")
-        .header(CONTENT_DISPOSITION, content_disposition(disposition, &content.node.name));
+        .header(
+            CONTENT_DISPOSITION,
+            content_disposition(disposition, &content.node.name),
+        );
     if disposition == Disposition::Inline && is_active_content(&mime) {
         builder = builder.header(CONTENT_SECURITY_POLICY, "sandbox");
     }
 
-    if let Some(if_none_match) = request.typed_get::<IfNoneMatch>() {
-        if let Ok(tag) = etag.parse::<headers::ETag>() {
-            if !if_none_match.precondition_passes(&tag) {
-                return builder
-                    .status(StatusCode::NOT_MODIFIED)
-                    .body(Body::empty())
-                    .map_err(Error::internal);
-            }
-        }
+    if let Some(if_none_match) = request.typed_get::<IfNoneMatch>()
+        && let Ok(tag) = etag.parse::<headers::ETag>()
+        && !if_none_match.precondition_passes(&tag)
+    {
+        return builder
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .map_err(Error::internal);
     }
 
     let range_applies = match request.typed_get::<IfRange>() {
@@ -144,7 +155,11 @@ pub async fn serve_content(
             .map(|tag| !if_range.is_modified(Some(&tag), Some(&modified.into())))
             .unwrap_or(false),
     };
-    let range = if range_applies { range_request(request, size) } else { RangeRequest::Full };
+    let range = if range_applies {
+        range_request(request, size)
+    } else {
+        RangeRequest::Full
+    };
 
     builder = builder.header(CONTENT_TYPE, mime);
     match range {
@@ -157,7 +172,10 @@ pub async fn serve_content(
             let stream = ferry.read_content(content, Some(r)).await?;
             builder
                 .status(StatusCode::PARTIAL_CONTENT)
-                .header(CONTENT_RANGE, format!("bytes {}-{}/{size}", r.start, r.start + r.len - 1))
+                .header(
+                    CONTENT_RANGE,
+                    format!("bytes {}-{}/{size}", r.start, r.start + r.len - 1),
+                )
                 .header(CONTENT_LENGTH, r.len)
                 .body(Body::from_stream(stream))
                 .map_err(Error::internal)
@@ -188,10 +206,22 @@ mod tests {
     #[test]
     fn single_ranges() {
         let r = |v| range_request(&ranged(v), 100);
-        assert_eq!(r("bytes=0-9"), RangeRequest::Partial(ByteRange { start: 0, len: 10 }));
-        assert_eq!(r("bytes=90-"), RangeRequest::Partial(ByteRange { start: 90, len: 10 }));
-        assert_eq!(r("bytes=-5"), RangeRequest::Partial(ByteRange { start: 95, len: 5 }));
-        assert_eq!(r("bytes=95-500"), RangeRequest::Partial(ByteRange { start: 95, len: 5 }));
+        assert_eq!(
+            r("bytes=0-9"),
+            RangeRequest::Partial(ByteRange { start: 0, len: 10 })
+        );
+        assert_eq!(
+            r("bytes=90-"),
+            RangeRequest::Partial(ByteRange { start: 90, len: 10 })
+        );
+        assert_eq!(
+            r("bytes=-5"),
+            RangeRequest::Partial(ByteRange { start: 95, len: 5 })
+        );
+        assert_eq!(
+            r("bytes=95-500"),
+            RangeRequest::Partial(ByteRange { start: 95, len: 5 })
+        );
         assert_eq!(r("bytes=100-"), RangeRequest::Unsatisfiable);
         assert_eq!(r("bytes=0-1,5-6"), RangeRequest::Full);
         assert_eq!(range_request(&HeaderMap::new(), 100), RangeRequest::Full);
@@ -201,7 +231,13 @@ mod tests {
     fn disposition_carries_unicode_names() {
         let v = content_disposition(Disposition::Attachment, "Ünï \"q\".txt");
         let text = v.to_str().unwrap_or_default();
-        assert!(text.starts_with("attachment; filename=\"_n_ _q_.txt\""), "{text}");
-        assert!(text.contains("filename*=UTF-8''%C3%9Cn%C3%AF%20%22q%22.txt"), "{text}");
+        assert!(
+            text.starts_with("attachment; filename=\"_n_ _q_.txt\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("filename*=UTF-8''%C3%9Cn%C3%AF%20%22q%22.txt"),
+            "{text}"
+        );
     }
 }

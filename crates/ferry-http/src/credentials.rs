@@ -84,7 +84,13 @@ mod tests {
 
     #[test]
     fn malformed_headers_are_unauthenticated() {
-        for bad in ["Bearer", "Bearer   ", "Basic !!!", "Token x", "Basic bm9jb2xvbg=="] {
+        for bad in [
+            "Bearer",
+            "Bearer   ",
+            "Basic !!!",
+            "Token x",
+            "Basic bm9jb2xvbg==",
+        ] {
             assert!(credentials(&with_auth(bad)).is_err(), "{bad}");
         }
     }

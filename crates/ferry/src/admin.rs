@@ -42,7 +42,10 @@ pub async fn run(stores: &StoreSettings, command: UserCommand) -> anyhow::Result
             let user = ferry.find_user(&system, &args.user).await?;
             let (password, generated) = password_from(&args.password, true)?;
             ferry.set_password(&system, user.id, password).await?;
-            println!("password changed for {}; their sessions were ended", user.username);
+            println!(
+                "password changed for {}; their sessions were ended",
+                user.username
+            );
             if let Some(password) = generated {
                 println!("password: {password}");
             }
@@ -50,7 +53,10 @@ pub async fn run(stores: &StoreSettings, command: UserCommand) -> anyhow::Result
         UserCommand::Delete(args) => {
             let user = ferry.find_user(&system, &args.user).await?;
             ferry.delete_user(&system, user.id).await?;
-            println!("deleted user {} ({}) and everything they owned", user.username, user.id);
+            println!(
+                "deleted user {} ({}) and everything they owned",
+                user.username, user.id
+            );
         }
     }
     Ok(())
@@ -58,7 +64,10 @@ pub async fn run(stores: &StoreSettings, command: UserCommand) -> anyhow::Result
 
 async fn list(ferry: &Ferry, system: &Actor) -> anyhow::Result<()> {
     let users = ferry.list_users(system).await?;
-    println!("{:<36}  {:<24}  {:<28}  {:<5}  {:<6}  NAME", "ID", "USERNAME", "EMAIL", "ADMIN", "ACTIVE");
+    println!(
+        "{:<36}  {:<24}  {:<28}  {:<5}  {:<6}  NAME",
+        "ID", "USERNAME", "EMAIL", "ADMIN", "ACTIVE"
+    );
     for u in users {
         println!(
             "{:<36}  {:<24}  {:<28}  {:<5}  {:<6}  {}",
@@ -75,13 +84,19 @@ async fn list(ferry: &Ferry, system: &Actor) -> anyhow::Result<()> {
 
 /// The password from the flag or standard input; with neither, a random one (returned twice
 /// so it can be printed once).
-fn password_from(args: &PasswordArgs, may_generate: bool) -> anyhow::Result<(String, Option<String>)> {
+fn password_from(
+    args: &PasswordArgs,
+    may_generate: bool,
+) -> anyhow::Result<(String, Option<String>)> {
     if let Some(p) = &args.password {
         return Ok((p.clone(), None));
     }
     if args.password_stdin {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
         let line = line.trim_end_matches(['\r', '\n']).to_owned();
         if line.is_empty() {
             bail!("no password on standard input");

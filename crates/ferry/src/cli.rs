@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "ferry", version, about = "Ferry: a self-hosted file sync-and-share server")]
+#[command(
+    name = "ferry",
+    version,
+    about = "Ferry: a self-hosted file sync-and-share server"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub stores: StoreArgs,
@@ -17,7 +21,12 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct StoreArgs {
     /// Folder for the embedded database and file content.
-    #[arg(long, env = "FERRY_DATA_DIR", default_value = "./ferry-data", global = true)]
+    #[arg(
+        long,
+        env = "FERRY_DATA_DIR",
+        default_value = "./ferry-data",
+        global = true
+    )]
     pub data_dir: PathBuf,
     /// Metadata database: sqlite://PATH or postgres://… [default: sqlite://<data-dir>/ferry.db]
     #[arg(long, env = "FERRY_DATABASE_URL", global = true)]

@@ -10,7 +10,9 @@ use tracing_subscriber::EnvFilter;
 fn init_logging() {
     let filter = EnvFilter::try_from_env("FERRY_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let json = std::env::var("FERRY_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -36,7 +38,9 @@ async fn main() -> ExitCode {
                 Ok(u) => u,
                 Err(e) => return fail(&e),
             };
-            let admin_password = std::env::var("FERRY_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
+            let admin_password = std::env::var("FERRY_ADMIN_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty());
             ferry::serve::serve(ServeSettings {
                 listen,
                 public_url,

@@ -19,7 +19,10 @@ const SWEEP_MIN_AGE_MS: i64 = 60 * 60 * 1000;
 
 pub async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
     let ferry = open_ferry(&settings.stores, Arc::new(SystemClock)).await?;
-    let cleaned = ferry.clean_staging().await.context("cannot clean the staging area")?;
+    let cleaned = ferry
+        .clean_staging()
+        .await
+        .context("cannot clean the staging area")?;
     if cleaned > 0 {
         tracing::info!(cleaned, "removed unfinished uploads left by an earlier run");
     }
@@ -51,7 +54,11 @@ pub async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
 /// Serves on `listener` until `shutdown` resolves, then lets requests in flight finish for
 /// at most `SHUTDOWN_GRACE` (idle keep-alive connections and long transfers could hold the
 /// drain open forever).
-pub async fn run(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn run(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let server = axum::serve(listener, app(state)).with_graceful_shutdown(async move {
         shutdown.await;

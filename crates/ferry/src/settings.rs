@@ -27,7 +27,12 @@ pub struct SettingError {
     pub reason: String,
 }
 
-fn bad(flag: &'static str, env: &'static str, value: &str, reason: impl Into<String>) -> SettingError {
+fn bad(
+    flag: &'static str,
+    env: &'static str,
+    value: &str,
+    reason: impl Into<String>,
+) -> SettingError {
     SettingError {
         flag,
         env,
@@ -53,9 +58,15 @@ pub struct ServeSettings {
     pub admin_password: Option<String>,
 }
 
-pub fn parse_database(value: Option<&str>, data_dir: &std::path::Path) -> Result<DatabaseUrl, SettingError> {
+pub fn parse_database(
+    value: Option<&str>,
+    data_dir: &std::path::Path,
+) -> Result<DatabaseUrl, SettingError> {
     let Some(value) = value else {
-        return Ok(DatabaseUrl::Sqlite(format!("sqlite://{}", data_dir.join("ferry.db").display())));
+        return Ok(DatabaseUrl::Sqlite(format!(
+            "sqlite://{}",
+            data_dir.join("ferry.db").display()
+        )));
     };
     let flag = "--database-url";
     let env = "FERRY_DATABASE_URL";
@@ -68,10 +79,18 @@ pub fn parse_database(value: Option<&str>, data_dir: &std::path::Path) -> Result
     if value.starts_with("postgres://") || value.starts_with("postgresql://") {
         return Ok(DatabaseUrl::Postgres(value.to_owned()));
     }
-    Err(bad(flag, env, value, "must start with sqlite:// or postgres://"))
+    Err(bad(
+        flag,
+        env,
+        value,
+        "must start with sqlite:// or postgres://",
+    ))
 }
 
-pub fn parse_storage(value: Option<&str>, data_dir: &std::path::Path) -> Result<StorageUrl, SettingError> {
+pub fn parse_storage(
+    value: Option<&str>,
+    data_dir: &std::path::Path,
+) -> Result<StorageUrl, SettingError> {
     let Some(value) = value else {
         return Ok(StorageUrl::Fs(data_dir.join("blobs")));
     };
@@ -84,15 +103,25 @@ pub fn parse_storage(value: Option<&str>, data_dir: &std::path::Path) -> Result<
         return Ok(StorageUrl::Fs(PathBuf::from(path)));
     }
     if value.starts_with("s3://") {
-        return Err(bad(flag, env, value, "S3 storage is not available in this build yet; use fs://"));
+        return Err(bad(
+            flag,
+            env,
+            value,
+            "S3 storage is not available in this build yet; use fs://",
+        ));
     }
     Err(bad(flag, env, value, "must start with fs://"))
 }
 
 pub fn parse_listen(value: &str) -> Result<SocketAddr, SettingError> {
-    value
-        .parse()
-        .map_err(|_| bad("--listen", "FERRY_LISTEN", value, "must be an address like 127.0.0.1:8080"))
+    value.parse().map_err(|_| {
+        bad(
+            "--listen",
+            "FERRY_LISTEN",
+            value,
+            "must be an address like 127.0.0.1:8080",
+        )
+    })
 }
 
 pub fn parse_public_url(value: Option<&str>, listen: SocketAddr) -> Result<String, SettingError> {
@@ -102,9 +131,21 @@ pub fn parse_public_url(value: Option<&str>, listen: SocketAddr) -> Result<Strin
     let rest = value
         .strip_prefix("http://")
         .or_else(|| value.strip_prefix("https://"))
-        .ok_or_else(|| bad("--public-url", "FERRY_PUBLIC_URL", value, "must start with http:// or https://"))?;
+        .ok_or_else(|| {
+            bad(
+                "--public-url",
+                "FERRY_PUBLIC_URL",
+                value,
+                "must start with http:// or https://",
+            )
+        })?;
     if rest.is_empty() || rest.starts_with('/') || rest.chars().any(char::is_whitespace) {
-        return Err(bad("--public-url", "FERRY_PUBLIC_URL", value, "must name a host"));
+        return Err(bad(
+            "--public-url",
+            "FERRY_PUBLIC_URL",
+            value,
+            "must name a host",
+        ));
     }
     Ok(value.trim_end_matches('/').to_owned())
 }
@@ -121,22 +162,32 @@ mod tests {
             parse_database(None, dir).ok(),
             Some(DatabaseUrl::Sqlite("sqlite:///srv/ferry/ferry.db".into()))
         );
-        assert_eq!(parse_storage(None, dir).ok(), Some(StorageUrl::Fs("/srv/ferry/blobs".into())));
+        assert_eq!(
+            parse_storage(None, dir).ok(),
+            Some(StorageUrl::Fs("/srv/ferry/blobs".into()))
+        );
     }
 
     #[test]
     fn bad_settings_name_themselves() {
         let dir = Path::new("/x");
-        let err = parse_database(Some("mysql://db"), dir).err().map(|e| e.to_string());
+        let err = parse_database(Some("mysql://db"), dir)
+            .err()
+            .map(|e| e.to_string());
         assert_eq!(
             err.as_deref(),
-            Some("invalid --database-url (FERRY_DATABASE_URL) 'mysql://db': must start with sqlite:// or postgres://")
+            Some(
+                "invalid --database-url (FERRY_DATABASE_URL) 'mysql://db': must start with sqlite:// or postgres://"
+            )
         );
         assert!(parse_storage(Some("ftp://x"), dir).is_err());
         assert!(parse_listen("localhost").is_err());
         assert!(parse_listen("127.0.0.1:0").is_ok());
         let listen: SocketAddr = "127.0.0.1:1".parse().expect("address");
         assert!(parse_public_url(Some("ftp://x"), listen).is_err());
-        assert_eq!(parse_public_url(None, listen).ok().as_deref(), Some("http://127.0.0.1:1"));
+        assert_eq!(
+            parse_public_url(None, listen).ok().as_deref(),
+            Some("http://127.0.0.1:1")
+        );
     }
 }

@@ -29,15 +29,20 @@ pub async fn open_meta(database: &DatabaseUrl) -> anyhow::Result<Arc<dyn MetaSto
 pub fn open_blobs(storage: &StorageUrl) -> anyhow::Result<Arc<dyn BlobStore>> {
     Ok(match storage {
         StorageUrl::Fs(path) => Arc::new(
-            FsBlobStore::open(path).with_context(|| format!("cannot open the content store at {}", path.display()))?,
+            FsBlobStore::open(path)
+                .with_context(|| format!("cannot open the content store at {}", path.display()))?,
         ),
     })
 }
 
 /// Opens both stores (creating the data folder when the defaults live in it) and builds the core.
 pub async fn open_ferry(stores: &StoreSettings, clock: Arc<dyn Clock>) -> anyhow::Result<Ferry> {
-    std::fs::create_dir_all(&stores.data_dir)
-        .with_context(|| format!("cannot create the data folder {}", stores.data_dir.display()))?;
+    std::fs::create_dir_all(&stores.data_dir).with_context(|| {
+        format!(
+            "cannot create the data folder {}",
+            stores.data_dir.display()
+        )
+    })?;
     let meta = open_meta(&stores.database).await?;
     let blobs = open_blobs(&stores.storage)?;
     Ok(Ferry::new(meta, blobs, clock, CoreSettings::default()))

@@ -5,7 +5,9 @@ use bytes::Bytes;
 use futures::{Stream, StreamExt};
 
 use super::access::require;
-use super::tree::{check_quota, in_trash, new_etag, new_node, remaining_quota, resolve, visible_node};
+use super::tree::{
+    check_quota, in_trash, new_etag, new_node, remaining_quota, resolve, visible_node,
+};
 use super::{Location, Place};
 use crate::actor::{Actor, UserActor};
 use crate::error::{Error, Result};
@@ -52,7 +54,10 @@ impl Ferry {
         let mut tx = self.meta.write().await?;
         let (place, access) = resolve(tx.as_mut(), actor, location).await?;
         let Place::Node(node) = place else {
-            return Err(Error::invalid("target", "nothing can be uploaded into this view"));
+            return Err(Error::invalid(
+                "target",
+                "nothing can be uploaded into this view",
+            ));
         };
         require(access, |a| a.write)?;
         if in_trash(tx.as_mut(), &node).await? {
@@ -138,9 +143,16 @@ impl Ferry {
     /// Stores staged files: into a folder (new files; a same-name file gets a new revision)
     /// or onto a file (one new revision). All or nothing: on any error no file changes and
     /// the staged bytes are thrown away.
-    pub async fn store_files(&self, actor: &Actor, target: NodeId, files: Vec<IncomingFile>) -> Result<Vec<Node>> {
+    pub async fn store_files(
+        &self,
+        actor: &Actor,
+        target: NodeId,
+        files: Vec<IncomingFile>,
+    ) -> Result<Vec<Node>> {
         let mut tx = self.meta.write().await?;
-        let planned = self.write_file_rows(tx.as_mut(), actor, target, &files).await;
+        let planned = self
+            .write_file_rows(tx.as_mut(), actor, target, &files)
+            .await;
         let mut staged = files.into_iter().map(|f| f.staged);
         let nodes = match planned {
             Ok(nodes) => nodes,
@@ -185,7 +197,10 @@ impl Ferry {
         let mut stored = Vec::with_capacity(files.len());
         if target.kind == NodeKind::File {
             let [file] = files else {
-                return Err(Error::invalid("file", "a new revision takes exactly one file"));
+                return Err(Error::invalid(
+                    "file",
+                    "a new revision takes exactly one file",
+                ));
             };
             stored.push(self.add_revision(tx, actor, target, file, now).await?);
         } else {
@@ -197,7 +212,13 @@ impl Ferry {
                     }
                     Some(existing) => existing,
                     None => {
-                        let mut node = new_node(target.owner, target.id, name.to_owned(), NodeKind::File, now)?;
+                        let mut node = new_node(
+                            target.owner,
+                            target.id,
+                            name.to_owned(),
+                            NodeKind::File,
+                            now,
+                        )?;
                         node.file_id = tx.insert_node(&node).await?;
                         node
                     }
@@ -239,7 +260,12 @@ impl Ferry {
 
     /// A version of a file the caller may download: `None` or `LATEST_VERSION` for the
     /// current one, else by number.
-    pub async fn content(&self, actor: &Actor, id: NodeId, version: Option<i64>) -> Result<Content> {
+    pub async fn content(
+        &self,
+        actor: &Actor,
+        id: NodeId,
+        version: Option<i64>,
+    ) -> Result<Content> {
         let mut tx = self.meta.read().await?;
         let (node, access) = visible_node(tx.as_mut(), actor, id).await?;
         require(access, |a| a.download)?;
@@ -255,7 +281,11 @@ impl Ferry {
     }
 
     /// Streams a version's bytes, or a range of them (already checked against its size).
-    pub async fn read_content(&self, content: &Content, range: Option<ByteRange>) -> Result<ByteStream> {
+    pub async fn read_content(
+        &self,
+        content: &Content,
+        range: Option<ByteRange>,
+    ) -> Result<ByteStream> {
         self.blobs.read(&content.version.content_hash, range).await
     }
 

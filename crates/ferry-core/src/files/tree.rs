@@ -28,7 +28,11 @@ pub(crate) fn new_etag() -> Result<String> {
 }
 
 /// The owner a view names: the caller's own, or another owner the caller can see.
-async fn view_owner(tx: &mut dyn MetaTx, actor: &Actor, owner: Option<uuid::Uuid>) -> Result<Owner> {
+async fn view_owner(
+    tx: &mut dyn MetaTx,
+    actor: &Actor,
+    owner: Option<uuid::Uuid>,
+) -> Result<Owner> {
     let own = actor.user_id();
     let uuid = match (owner, own) {
         (None, Some(me)) => return Ok(Owner::User(me)),
@@ -46,7 +50,11 @@ async fn view_owner(tx: &mut dyn MetaTx, actor: &Actor, owner: Option<uuid::Uuid
 }
 
 /// Resolves a location and checks the caller may at least see it.
-pub(crate) async fn resolve(tx: &mut dyn MetaTx, actor: &Actor, location: Location) -> Result<(Place, Access)> {
+pub(crate) async fn resolve(
+    tx: &mut dyn MetaTx,
+    actor: &Actor,
+    location: Location,
+) -> Result<(Place, Access)> {
     match location {
         Location::Node(id) => {
             let node = tx.node_by_id(id).await?.ok_or(Error::NotFound)?;
@@ -65,10 +73,9 @@ pub(crate) async fn resolve(tx: &mut dyn MetaTx, actor: &Actor, location: Locati
             };
             match root {
                 Some(root) => {
-                    let node = tx
-                        .root_node(owner, root)
-                        .await?
-                        .ok_or_else(|| Error::internal(format!("{owner:?} has no {root:?} folder")))?;
+                    let node = tx.root_node(owner, root).await?.ok_or_else(|| {
+                        Error::internal(format!("{owner:?} has no {root:?} folder"))
+                    })?;
                     Ok((Place::Node(node), access))
                 }
                 None => Ok((Place::View { view, owner }, access)),
@@ -78,10 +85,17 @@ pub(crate) async fn resolve(tx: &mut dyn MetaTx, actor: &Actor, location: Locati
 }
 
 /// Resolves a location that must be a real folder the caller may write into, outside the trash.
-async fn writable_folder(tx: &mut dyn MetaTx, actor: &Actor, location: Location) -> Result<(Node, Access)> {
+async fn writable_folder(
+    tx: &mut dyn MetaTx,
+    actor: &Actor,
+    location: Location,
+) -> Result<(Node, Access)> {
     let (place, access) = resolve(tx, actor, location).await?;
     let Place::Node(node) = place else {
-        return Err(Error::invalid("target", "nothing can be put into this view"));
+        return Err(Error::invalid(
+            "target",
+            "nothing can be put into this view",
+        ));
     };
     if !node.is_dir() {
         return Err(Error::invalid("target", "is not a folder"));
@@ -94,7 +108,11 @@ async fn writable_folder(tx: &mut dyn MetaTx, actor: &Actor, location: Location)
 }
 
 /// Loads a node the caller may see, with the caller's access.
-pub(crate) async fn visible_node(tx: &mut dyn MetaTx, actor: &Actor, id: NodeId) -> Result<(Node, Access)> {
+pub(crate) async fn visible_node(
+    tx: &mut dyn MetaTx,
+    actor: &Actor,
+    id: NodeId,
+) -> Result<(Node, Access)> {
     match resolve(tx, actor, Location::Node(id)).await? {
         (Place::Node(node), access) => Ok((node, access)),
         (Place::View { .. }, _) => Err(Error::NotFound),
@@ -109,7 +127,11 @@ pub(crate) async fn in_trash(tx: &mut dyn MetaTx, node: &Node) -> Result<bool> {
     if node.parent.is_none() {
         return Ok(false);
     }
-    Ok(tx.ancestors(node.id).await?.iter().any(|n| n.trashed_ms.is_some()))
+    Ok(tx
+        .ancestors(node.id)
+        .await?
+        .iter()
+        .any(|n| n.trashed_ms.is_some()))
 }
 
 /// Refuses when the owner's usage plus `extra` bytes is over its quota. Called after rows
@@ -153,7 +175,13 @@ pub(crate) async fn free_name(tx: &mut dyn MetaTx, parent: NodeId, name: &str) -
 }
 
 /// A fresh folder or file row (file content is attached by the caller).
-pub(crate) fn new_node(owner: Owner, parent: NodeId, name: String, kind: NodeKind, now: i64) -> Result<Node> {
+pub(crate) fn new_node(
+    owner: Owner,
+    parent: NodeId,
+    name: String,
+    kind: NodeKind,
+    now: i64,
+) -> Result<Node> {
     Ok(Node {
         id: NodeId::generate(),
         file_id: 0,
@@ -182,7 +210,11 @@ async fn copy_tree(
     author: Option<UserId>,
     now: i64,
 ) -> Result<Node> {
-    let mut below = if src.is_dir() { tx.descendants(src.id).await? } else { Vec::new() };
+    let mut below = if src.is_dir() {
+        tx.descendants(src.id).await?
+    } else {
+        Vec::new()
+    };
     let mut mapped: HashMap<NodeId, NodeId> = HashMap::new();
     let mut top = copy_one(tx, src, dest.owner, dest.id, name, author, now).await?;
     mapped.insert(src.id, top.id);
@@ -194,7 +226,11 @@ async fn copy_tree(
         let copy = copy_one(tx, &node, dest.owner, parent, name, author, now).await?;
         mapped.insert(node.id, copy.id);
     }
-    top.file_id = tx.node_by_id(top.id).await?.map(|n| n.file_id).unwrap_or_default();
+    top.file_id = tx
+        .node_by_id(top.id)
+        .await?
+        .map(|n| n.file_id)
+        .unwrap_or_default();
     Ok(top)
 }
 
@@ -216,10 +252,9 @@ async fn copy_one(
     }
     node.file_id = tx.insert_node(&node).await?;
     if src.kind == NodeKind::File {
-        let current = tx
-            .version(src.id, src.revision)
-            .await?
-            .ok_or_else(|| Error::internal(format!("{} has no version {}", src.id, src.revision)))?;
+        let current = tx.version(src.id, src.revision).await?.ok_or_else(|| {
+            Error::internal(format!("{} has no version {}", src.id, src.revision))
+        })?;
         tx.insert_version(&Version {
             node_id: node.id,
             number: 1,
@@ -287,8 +322,14 @@ impl Ferry {
         match place {
             Place::Node(node) if node.is_dir() => tx.list_children(node.id, me).await,
             Place::Node(_) => Err(Error::invalid("node", "is not a folder")),
-            Place::View { view: View::Trash, owner } => tx.list_trash(owner, me).await,
-            Place::View { view: View::Favorites, owner } => tx.list_starred(owner, me).await,
+            Place::View {
+                view: View::Trash,
+                owner,
+            } => tx.list_trash(owner, me).await,
+            Place::View {
+                view: View::Favorites,
+                owner,
+            } => tx.list_starred(owner, me).await,
             // No share exists until sharing is built, so these views are truly empty.
             Place::View { .. } => Ok(Vec::new()),
         }
@@ -352,15 +393,19 @@ impl Ferry {
         let (mut node, access) = visible_node(tx.as_mut(), actor, id).await?;
         require(access, |a| a.write)?;
         if node.root.is_some() {
-            return Err(Error::invalid("node", "top-level folders cannot be renamed"));
+            return Err(Error::invalid(
+                "node",
+                "top-level folders cannot be renamed",
+            ));
         }
         if node.name == new_name {
             return Ok(node);
         }
-        if let Some(parent) = node.parent {
-            if tx.child_by_name(parent, &new_name).await?.is_some() && node.trashed_ms.is_none() {
-                return Err(Error::AlreadyExists(new_name));
-            }
+        if let Some(parent) = node.parent
+            && node.trashed_ms.is_none()
+            && tx.child_by_name(parent, &new_name).await?.is_some()
+        {
+            return Err(Error::AlreadyExists(new_name));
         }
         node.name = new_name;
         node.updated_ms = self.now_ms();
@@ -393,7 +438,9 @@ impl Ferry {
         }
         let (dest, _) = writable_folder(tx.as_mut(), actor, target).await?;
         if src.is_dir() && tx.ancestors(dest.id).await?.iter().any(|n| n.id == src.id) {
-            return Err(Error::Conflict("a folder cannot be copied into itself".into()));
+            return Err(Error::Conflict(
+                "a folder cannot be copied into itself".into(),
+            ));
         }
         let name = free_name(tx.as_mut(), dest.id, &src.name).await?;
         let copy = copy_tree(tx.as_mut(), &src, &dest, name, actor.user_id(), now).await?;
@@ -413,7 +460,9 @@ impl Ferry {
         }
         let (dest, _) = writable_folder(tx.as_mut(), actor, target).await?;
         if dest.id == node.id || tx.ancestors(dest.id).await?.iter().any(|n| n.id == node.id) {
-            return Err(Error::Conflict("a folder cannot be moved into itself".into()));
+            return Err(Error::Conflict(
+                "a folder cannot be moved into itself".into(),
+            ));
         }
         if node.parent == Some(dest.id) && node.trashed_ms.is_none() {
             return Ok(node);
@@ -445,7 +494,10 @@ impl Ferry {
         let (mut node, access) = visible_node(tx.as_mut(), actor, id).await?;
         require(access, |a| a.delete)?;
         if node.root.is_some() {
-            return Err(Error::invalid("node", "top-level folders cannot be deleted"));
+            return Err(Error::invalid(
+                "node",
+                "top-level folders cannot be deleted",
+            ));
         }
         let parent = node.parent;
         if in_trash(tx.as_mut(), &node).await? {
@@ -464,7 +516,15 @@ impl Ferry {
     /// Deletes everything in an owner's trash for good.
     pub async fn empty_trash(&self, actor: &Actor, owner: Option<uuid::Uuid>) -> Result<u64> {
         let mut tx = self.meta.write().await?;
-        let (place, access) = resolve(tx.as_mut(), actor, Location::View { view: View::Trash, owner }).await?;
+        let (place, access) = resolve(
+            tx.as_mut(),
+            actor,
+            Location::View {
+                view: View::Trash,
+                owner,
+            },
+        )
+        .await?;
         require(access, |a| a.delete)?;
         let Place::View { owner, .. } = place else {
             return Err(Error::internal("trash resolved to a node"));
@@ -508,19 +568,30 @@ impl Ferry {
     }
 
     /// Puts a copy of the node into the incoming folder of each target user.
-    pub async fn share_copy_with(&self, actor: &Actor, id: NodeId, targets: &[uuid::Uuid]) -> Result<()> {
+    pub async fn share_copy_with(
+        &self,
+        actor: &Actor,
+        id: NodeId,
+        targets: &[uuid::Uuid],
+    ) -> Result<()> {
         if targets.is_empty() {
             return Err(Error::invalid("share_copy_with", "names no user or group"));
         }
         if targets.len() > MAX_SHARE_COPY_TARGETS {
-            return Err(Error::invalid("share_copy_with", "names more than 100 targets"));
+            return Err(Error::invalid(
+                "share_copy_with",
+                "names more than 100 targets",
+            ));
         }
         let now = self.now_ms();
         let mut tx = self.meta.write().await?;
         let (src, access) = visible_node(tx.as_mut(), actor, id).await?;
         require(access, |a| a.download)?;
         if src.root.is_some() {
-            return Err(Error::invalid("node", "top-level folders cannot be shared as a copy"));
+            return Err(Error::invalid(
+                "node",
+                "top-level folders cannot be shared as a copy",
+            ));
         }
         let mut seen = Vec::with_capacity(targets.len());
         for target in targets {
@@ -532,7 +603,12 @@ impl Ferry {
                 .user_by_id(UserId::from_uuid(*target))
                 .await?
                 .filter(|u| u.is_active)
-                .ok_or_else(|| Error::invalid("share_copy_with", format!("{target} is not a user or group")))?;
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "share_copy_with",
+                        format!("{target} is not a user or group"),
+                    )
+                })?;
             let owner = Owner::User(user.id);
             let incoming = tx
                 .root_node(owner, RootKind::Incoming)

@@ -33,14 +33,19 @@ pub async fn login(State(state): State<AppState>, body: Body) -> Result<Response
 
 fn parse_credentials(bytes: &[u8]) -> Result<AuthRequest, Error> {
     match serde_json::from_slice::<serde_json::Value>(bytes) {
-        Ok(value) => serde_json::from_value(value)
-            .map_err(|e| Error::invalid("credentials", format!("username and password must be strings: {e}"))),
+        Ok(value) => serde_json::from_value(value).map_err(|e| {
+            Error::invalid(
+                "credentials",
+                format!("username and password must be strings: {e}"),
+            )
+        }),
         Err(_) => form_credentials(bytes),
     }
 }
 
 fn form_credentials(bytes: &[u8]) -> Result<AuthRequest, Error> {
-    let text = std::str::from_utf8(bytes).map_err(|_| Error::invalid("body", "is neither JSON nor a form"))?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Error::invalid("body", "is neither JSON nor a form"))?;
     let mut username = None;
     let mut password = None;
     for pair in text.split('&') {
@@ -54,11 +59,16 @@ fn form_credentials(bytes: &[u8]) -> Result<AuthRequest, Error> {
     }
     match (username, password) {
         (Some(username), Some(password)) => Ok(AuthRequest { username, password }),
-        _ => Err(Error::invalid("body", "must be JSON with username and password")),
+        _ => Err(Error::invalid(
+            "body",
+            "must be JSON with username and password",
+        )),
     }
 }
 
 fn percent_decode_form(value: &str) -> String {
     let spaced = value.replace('+', " ");
-    percent_encoding::percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
 }

@@ -16,39 +16,74 @@ use crate::envelope::{no_content, success};
 use crate::error::ApiError;
 use crate::location;
 
-pub async fn details(State(state): State<AppState>, Path(node): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn details(
+    State(state): State<AppState>,
+    Path(node): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let actor = caller(&state, &headers).await?;
-    let info = state.ferry.place_info(&actor, location::parse(&node)?).await?;
-    Ok(success("Node info fetched successfully", NodeDetails::new(info, &actor)))
+    let info = state
+        .ferry
+        .place_info(&actor, location::parse(&node)?)
+        .await?;
+    Ok(success(
+        "Node info fetched successfully",
+        NodeDetails::new(info, &actor),
+    ))
 }
 
-pub async fn path(State(state): State<AppState>, Path(node): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn path(
+    State(state): State<AppState>,
+    Path(node): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let actor = caller(&state, &headers).await?;
     let path = state.ferry.path(&actor, location::parse(&node)?).await?;
-    let data: Vec<PathEntry> = path.into_iter().map(|item| PathEntry::new(item, &actor)).collect();
+    let data: Vec<PathEntry> = path
+        .into_iter()
+        .map(|item| PathEntry::new(item, &actor))
+        .collect();
     Ok(success("Node path fetched successfully", data))
 }
 
-pub async fn dirlist(State(state): State<AppState>, Path(node): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn dirlist(
+    State(state): State<AppState>,
+    Path(node): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let actor = caller(&state, &headers).await?;
     let entries = state.ferry.list(&actor, location::parse(&node)?).await?;
     let data: Vec<DirEntry> = entries.into_iter().map(DirEntry::from).collect();
     Ok(success("Directory contents fetched successfully", data))
 }
 
-pub async fn my_access(State(state): State<AppState>, Path(node): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn my_access(
+    State(state): State<AppState>,
+    Path(node): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let actor = caller(&state, &headers).await?;
-    let access = state.ferry.my_access(&actor, location::parse(&node)?).await?;
+    let access = state
+        .ferry
+        .my_access(&actor, location::parse(&node)?)
+        .await?;
     Ok(success("Details fetched successfully", access.names()))
 }
 
 /// `DELETE /api/nodes/{uuid}`: to the trash; an item already in the trash is deleted for
 /// good. `DELETE /api/nodes/trash` empties the caller's trash (a Ferry addition).
-pub async fn delete(State(state): State<AppState>, Path(node): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(node): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let actor = caller(&state, &headers).await?;
     match location::parse(&node)? {
         Location::Node(id) => state.ferry.delete(&actor, id).await?,
-        Location::View { view: View::Trash, owner } => {
+        Location::View {
+            view: View::Trash,
+            owner,
+        } => {
             state.ferry.empty_trash(&actor, owner).await?;
         }
         Location::View { .. } => {
@@ -70,7 +105,15 @@ enum Action {
     Restore,
 }
 
-const ACTION_KEYS: [&str; 7] = ["new_dir", "new_name", "starred", "copy_to", "move_to", "share_copy_with", "restore"];
+const ACTION_KEYS: [&str; 7] = [
+    "new_dir",
+    "new_name",
+    "starred",
+    "copy_to",
+    "move_to",
+    "share_copy_with",
+    "restore",
+];
 
 fn string_field(key: &'static str, value: &Value) -> Result<String, Error> {
     value
@@ -92,7 +135,11 @@ fn parse_action(body: &[u8]) -> Result<Action, Error> {
     Ok(match *key {
         "new_dir" => Action::NewDir(string_field("new_dir", value)?),
         "new_name" => Action::NewName(string_field("new_name", value)?),
-        "starred" => Action::Starred(value.as_bool().ok_or_else(|| Error::invalid("starred", "must be true or false"))?),
+        "starred" => Action::Starred(
+            value
+                .as_bool()
+                .ok_or_else(|| Error::invalid("starred", "must be true or false"))?,
+        ),
         "copy_to" => Action::CopyTo(location::parse(&string_field("copy_to", value)?)?),
         "move_to" => Action::MoveTo(location::parse(&string_field("move_to", value)?)?),
         "share_copy_with" => {
@@ -119,13 +166,21 @@ fn parse_action(body: &[u8]) -> Result<Action, Error> {
 fn node_id(location: Location) -> Result<NodeId, Error> {
     match location {
         Location::Node(id) => Ok(id),
-        Location::View { .. } => Err(Error::invalid("node", "top-level folders cannot be changed this way")),
+        Location::View { .. } => Err(Error::invalid(
+            "node",
+            "top-level folders cannot be changed this way",
+        )),
     }
 }
 
 /// `POST /api/nodes/{uuid}` with one of `new_dir`, `new_name`, `starred`, `copy_to`,
 /// `move_to`, `share_copy_with` (or Ferry's `restore`). Answers 204.
-pub async fn act(State(state): State<AppState>, Path(node): Path<String>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+pub async fn act(
+    State(state): State<AppState>,
+    Path(node): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     let actor = caller(&state, &headers).await?;
     let target = location::parse(&node)?;
     let bytes = read_limited(body, MAX_JSON_BODY).await?;
@@ -134,7 +189,12 @@ pub async fn act(State(state): State<AppState>, Path(node): Path<String>, header
     Ok(no_content())
 }
 
-async fn run(state: &AppState, actor: &Actor, target: Location, action: Action) -> Result<(), Error> {
+async fn run(
+    state: &AppState,
+    actor: &Actor,
+    target: Location,
+    action: Action,
+) -> Result<(), Error> {
     let ferry = &state.ferry;
     match action {
         Action::NewDir(name) => ferry.create_folder(actor, target, &name).await.map(drop),
@@ -142,7 +202,11 @@ async fn run(state: &AppState, actor: &Actor, target: Location, action: Action) 
         Action::Starred(starred) => ferry.set_starred(actor, node_id(target)?, starred).await,
         Action::CopyTo(dest) => ferry.copy_to(actor, node_id(target)?, dest).await.map(drop),
         Action::MoveTo(dest) => ferry.move_to(actor, node_id(target)?, dest).await.map(drop),
-        Action::ShareCopyWith(targets) => ferry.share_copy_with(actor, node_id(target)?, &targets).await,
+        Action::ShareCopyWith(targets) => {
+            ferry
+                .share_copy_with(actor, node_id(target)?, &targets)
+                .await
+        }
         Action::Restore => ferry.restore(actor, node_id(target)?).await.map(drop),
     }
 }
@@ -154,8 +218,14 @@ mod tests {
     #[test]
     fn actions_parse_strictly() {
         assert!(matches!(parse_action(br#"{"new_dir":"a"}"#), Ok(Action::NewDir(n)) if n == "a"));
-        assert!(matches!(parse_action(br#"{"starred":false}"#), Ok(Action::Starred(false))));
-        assert!(matches!(parse_action(br#"{"move_to":"home"}"#), Ok(Action::MoveTo(_))));
+        assert!(matches!(
+            parse_action(br#"{"starred":false}"#),
+            Ok(Action::Starred(false))
+        ));
+        assert!(matches!(
+            parse_action(br#"{"move_to":"home"}"#),
+            Ok(Action::MoveTo(_))
+        ));
         for bad in [
             &b"not json"[..],
             br#"[1]"#,
@@ -168,7 +238,11 @@ mod tests {
             br#"{"copy_to":"../x"}"#,
             br#"{"restore":false}"#,
         ] {
-            assert!(parse_action(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+            assert!(
+                parse_action(bad).is_err(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 }

@@ -21,10 +21,14 @@ pub async fn file(
         "view" => Disposition::Inline,
         _ => return Err(Error::NotFound.into()),
     };
-    let actor = state.ferry.authenticate_file_key(&key).await.map_err(|e| match e {
-        Error::Unauthenticated => ApiError::with_msg(e, "Invalid or expired file access key."),
-        other => other.into(),
-    })?;
+    let actor = state
+        .ferry
+        .authenticate_file_key(&key)
+        .await
+        .map_err(|e| match e {
+            Error::Unauthenticated => ApiError::with_msg(e, "Invalid or expired file access key."),
+            other => other.into(),
+        })?;
     let id: NodeId = node.parse().map_err(|_| Error::NotFound)?;
     let version: i64 = version
         .parse()

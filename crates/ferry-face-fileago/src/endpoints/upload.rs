@@ -2,11 +2,11 @@
 //! takes a multipart body whose `file` parts become new files in the folder (a same-name
 //! file gets a new revision), or one new revision when the token was issued for a file.
 
+use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_LENGTH;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use ferry_core::files::IncomingFile;
 use ferry_core::{Error, Result};
 use ferry_http::AppState;
@@ -23,9 +23,16 @@ const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 /// Most files one upload request may carry.
 const MAX_FILES_PER_UPLOAD: usize = 1000;
 
-pub async fn issue_token(State(state): State<AppState>, Path(node): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn issue_token(
+    State(state): State<AppState>,
+    Path(node): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let actor = caller(&state, &headers).await?;
-    let token = state.ferry.issue_upload_token(&actor, location::parse(&node)?).await?;
+    let token = state
+        .ferry
+        .issue_upload_token(&actor, location::parse(&node)?)
+        .await?;
     Ok(Json(UploadTokenResponse {
         token,
         status: "success",
@@ -40,20 +47,28 @@ pub async fn upload(
     headers: HeaderMap,
     multipart: std::result::Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let grant = state.ferry.redeem_upload_token(&token).await.map_err(|e| match e {
-        Error::Unauthenticated => ApiError::with_msg(e, "Invalid or expired upload token."),
-        other => other.into(),
-    })?;
-    let mut multipart = multipart.map_err(|e| Error::invalid("body", format!("must be multipart/form-data: {e}")))?;
-    let allowance = state.ferry.upload_allowance(&grant.actor, grant.target).await?;
+    let grant = state
+        .ferry
+        .redeem_upload_token(&token)
+        .await
+        .map_err(|e| match e {
+            Error::Unauthenticated => ApiError::with_msg(e, "Invalid or expired upload token."),
+            other => other.into(),
+        })?;
+    let mut multipart = multipart
+        .map_err(|e| Error::invalid("body", format!("must be multipart/form-data: {e}")))?;
+    let allowance = state
+        .ferry
+        .upload_allowance(&grant.actor, grant.target)
+        .await?;
     let announced = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if let (Some(limit), Some(length)) = (allowance, announced) {
-        if length > limit.saturating_add(MULTIPART_OVERHEAD) {
-            return Err(Error::QuotaExceeded.into());
-        }
+    if let (Some(limit), Some(length)) = (allowance, announced)
+        && length > limit.saturating_add(MULTIPART_OVERHEAD)
+    {
+        return Err(Error::QuotaExceeded.into());
     }
 
     let mut files: Vec<IncomingFile> = Vec::new();
@@ -64,7 +79,10 @@ pub async fn upload(
         }
         return Err(e.into());
     }
-    let stored = state.ferry.store_files(&grant.actor, grant.target, files).await?;
+    let stored = state
+        .ferry
+        .store_files(&grant.actor, grant.target, files)
+        .await?;
     let data: Vec<UploadedFile> = stored
         .into_iter()
         .map(|n| UploadedFile {
@@ -107,7 +125,8 @@ async fn stage_parts(
         }
         ferry_core::names::validate_name(&name)?;
         let limit = allowance.map(|a| a.saturating_sub(used));
-        let body = field.map_err(|e| Error::invalid("file", format!("upload broke off: {}", e.body_text())));
+        let body = field
+            .map_err(|e| Error::invalid("file", format!("upload broke off: {}", e.body_text())));
         let staged = state.ferry.stage(body, limit).await?;
         used += staged.size();
         files.push(IncomingFile {

@@ -5,11 +5,21 @@ use std::collections::BTreeMap;
 fn workspace_deps() -> BTreeMap<String, Vec<String>> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let out = std::process::Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     meta["packages"]
         .as_array()
@@ -30,7 +40,17 @@ fn workspace_deps() -> BTreeMap<String, Vec<String>> {
 }
 
 const WEB_SQL_CLOUD: [&str; 11] = [
-    "axum", "http", "hyper", "tower", "tower-http", "sqlx", "reqwest", "object_store", "askama", "ferry-http", "headers",
+    "axum",
+    "http",
+    "hyper",
+    "tower",
+    "tower-http",
+    "sqlx",
+    "reqwest",
+    "object_store",
+    "askama",
+    "ferry-http",
+    "headers",
 ];
 
 #[test]
@@ -38,18 +58,33 @@ fn core_uses_no_web_sql_or_cloud_crate() {
     let deps = workspace_deps();
     let core = &deps["ferry-core"];
     for banned in WEB_SQL_CLOUD {
-        assert!(!core.iter().any(|d| d == banned), "ferry-core depends on {banned}");
+        assert!(
+            !core.iter().any(|d| d == banned),
+            "ferry-core depends on {banned}"
+        );
     }
-    assert!(!core.iter().any(|d| d.starts_with("ferry-")), "ferry-core depends on another ferry crate: {core:?}");
+    assert!(
+        !core.iter().any(|d| d.starts_with("ferry-")),
+        "ferry-core depends on another ferry crate: {core:?}"
+    );
 }
 
 #[test]
 fn faces_depend_on_core_and_http_only() {
-    for (name, deps) in workspace_deps().iter().filter(|(n, _)| n.starts_with("ferry-face-")) {
+    for (name, deps) in workspace_deps()
+        .iter()
+        .filter(|(n, _)| n.starts_with("ferry-face-"))
+    {
         for dep in deps.iter().filter(|d| d.starts_with("ferry-")) {
-            assert!(dep == "ferry-core" || dep == "ferry-http", "{name} depends on {dep}");
+            assert!(
+                dep == "ferry-core" || dep == "ferry-http",
+                "{name} depends on {dep}"
+            );
         }
-        assert!(!deps.iter().any(|d| d == "sqlx"), "{name} uses SQL directly");
+        assert!(
+            !deps.iter().any(|d| d == "sqlx"),
+            "{name} uses SQL directly"
+        );
     }
 }
 
@@ -60,7 +95,10 @@ fn stores_and_blobs_never_depend_on_a_face_or_the_web() {
         .filter(|(n, _)| n.starts_with("ferry-store-") || *n == "ferry-blob")
     {
         for dep in deps {
-            assert!(!dep.starts_with("ferry-face-") && dep != "ferry-http" && dep != "axum", "{name} depends on {dep}");
+            assert!(
+                !dep.starts_with("ferry-face-") && dep != "ferry-http" && dep != "axum",
+                "{name} depends on {dep}"
+            );
         }
     }
 }
@@ -73,7 +111,9 @@ fn only_the_binary_knows_concrete_backends() {
         }
         for dep in &deps {
             assert!(
-                !(dep == "ferry-store-sqlite" || dep == "ferry-store-postgres" || dep == "ferry-blob"),
+                !(dep == "ferry-store-sqlite"
+                    || dep == "ferry-store-postgres"
+                    || dep == "ferry-blob"),
                 "{name} depends on the backend {dep}"
             );
         }

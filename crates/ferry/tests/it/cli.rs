@@ -1,8 +1,8 @@
 //! The `ferry` binary itself: admin commands, settings errors, first start, SIGTERM.
 
-use tokio::io::AsyncBufReadExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use tokio::io::AsyncBufReadExt;
 
 use reqwest::StatusCode;
 
@@ -16,7 +16,11 @@ pub fn ferry(data_dir: &std::path::Path) -> Command {
 }
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Polls `/healthz` until it answers, for at most 20 seconds.
@@ -24,10 +28,10 @@ pub async fn wait_healthy(base: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     let client = reqwest::Client::new();
     while Instant::now() < deadline {
-        if let Ok(resp) = client.get(format!("{base}/healthz")).send().await {
-            if resp.status() == StatusCode::OK {
-                return;
-            }
+        if let Ok(resp) = client.get(format!("{base}/healthz")).send().await
+            && resp.status() == StatusCode::OK
+        {
+            return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -36,7 +40,11 @@ pub async fn wait_healthy(base: &str) {
 
 fn run(cmd: &mut Command) -> (bool, String, String) {
     let out = cmd.output().unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -50,26 +58,68 @@ fn help_lists_the_commands() {
 #[test]
 fn user_commands_manage_accounts() {
     let dir = tempfile::tempdir().unwrap();
-    let (ok, out, err) = run(ferry(dir.path()).args(["user", "add", "--email", "dana@example.com", "--name", "Dana Scully", "--password", "Trust-No1-pass"]));
+    let (ok, out, err) = run(ferry(dir.path()).args([
+        "user",
+        "add",
+        "--email",
+        "dana@example.com",
+        "--name",
+        "Dana Scully",
+        "--password",
+        "Trust-No1-pass",
+    ]));
     assert!(ok, "{out}{err}");
     assert!(out.contains("created user dana@example.com"), "{out}");
-    let (ok, out, err) = run(ferry(dir.path()).args(["user", "add", "--email", "dana@example.com", "--name", "Again", "--password", "Trust-No1-pass"]));
+    let (ok, out, err) = run(ferry(dir.path()).args([
+        "user",
+        "add",
+        "--email",
+        "dana@example.com",
+        "--name",
+        "Again",
+        "--password",
+        "Trust-No1-pass",
+    ]));
     assert!(!ok, "duplicate email accepted: {out}");
     assert_eq!(err.lines().count(), 1, "{err}");
-    let (ok, out, _) = run(ferry(dir.path()).args(["user", "add", "--email", "gen@example.com", "--name", "Generated"]));
+    let (ok, out, _) = run(ferry(dir.path()).args([
+        "user",
+        "add",
+        "--email",
+        "gen@example.com",
+        "--name",
+        "Generated",
+    ]));
     assert!(ok);
-    assert!(out.contains("password: "), "a generated password is shown once: {out}");
+    assert!(
+        out.contains("password: "),
+        "a generated password is shown once: {out}"
+    );
     let (ok, out, _) = run(ferry(dir.path()).args(["user", "list"]));
     assert!(ok);
-    assert!(out.contains("dana@example.com") && out.contains("Dana Scully") && out.contains("gen@example.com"), "{out}");
+    assert!(
+        out.contains("dana@example.com")
+            && out.contains("Dana Scully")
+            && out.contains("gen@example.com"),
+        "{out}"
+    );
 
     let mut passwd = ferry(dir.path());
-    passwd.args(["user", "passwd", "dana@example.com", "--password-stdin"]).stdin(Stdio::piped()).stdout(Stdio::piped());
+    passwd
+        .args(["user", "passwd", "dana@example.com", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
     let mut child = passwd.spawn().unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"Brand-New-pass1\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Brand-New-pass1\n")
+        .unwrap();
     assert!(child.wait().unwrap().success());
-    let (ok, _, err) = run(ferry(dir.path()).args(["user", "passwd", "dana@example.com", "--password", "short"]));
+    let (ok, _, err) =
+        run(ferry(dir.path()).args(["user", "passwd", "dana@example.com", "--password", "short"]));
     assert!(!ok);
     assert!(err.contains("password"), "{err}");
 
@@ -113,7 +163,10 @@ async fn first_start_prints_the_admin_password_once_and_sigterm_stops() {
     wait_healthy(&base).await;
     let stdout = child.stdout.take().unwrap();
     let mut first = String::new();
-    tokio::io::BufReader::new(stdout).read_line(&mut first).await.unwrap();
+    tokio::io::BufReader::new(stdout)
+        .read_line(&mut first)
+        .await
+        .unwrap();
     let password = first.trim().rsplit(' ').next().unwrap().to_owned();
     assert!(first.contains("admin") && password.len() >= 16, "{first}");
     let login = reqwest::Client::new()
@@ -125,8 +178,17 @@ async fn first_start_prints_the_admin_password_once_and_sigterm_stops() {
     assert_eq!(login.status(), StatusCode::OK);
 
     let pid = child.id().unwrap().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    let status = tokio::time::timeout(Duration::from_secs(15), child.wait()).await.expect("stops after SIGTERM").unwrap();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = tokio::time::timeout(Duration::from_secs(15), child.wait())
+        .await
+        .expect("stops after SIGTERM")
+        .unwrap();
     assert!(status.success(), "{status:?}");
 
     // A second start with the same data prints no new password.
@@ -141,6 +203,9 @@ async fn first_start_prints_the_admin_password_once_and_sigterm_stops() {
     wait_healthy(&format!("http://127.0.0.1:{port}")).await;
     let pid = out.id().unwrap().to_string();
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    let output = tokio::time::timeout(Duration::from_secs(15), out.wait_with_output()).await.unwrap().unwrap();
+    let output = tokio::time::timeout(Duration::from_secs(15), out.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(!String::from_utf8_lossy(&output.stdout).contains("password"));
 }

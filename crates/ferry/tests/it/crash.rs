@@ -40,7 +40,10 @@ async fn login(client: &reqwest::Client, base: &str) -> (String, String) {
         .json()
         .await
         .unwrap();
-    (body["token"].as_str().unwrap().to_owned(), body["fileaccesskey"].as_str().unwrap().to_owned())
+    (
+        body["token"].as_str().unwrap().to_owned(),
+        body["fileaccesskey"].as_str().unwrap().to_owned(),
+    )
 }
 
 async fn token_for_home(client: &reqwest::Client, base: &str, session: &str) -> String {
@@ -70,13 +73,24 @@ async fn listing(client: &reqwest::Client, base: &str, session: &str) -> Vec<(St
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["name"].as_str().unwrap().to_owned(), e["uuid"].as_str().unwrap().to_owned()))
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_owned(),
+                e["uuid"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
 fn staged_bytes(dir: &std::path::Path) -> u64 {
     std::fs::read_dir(dir.join("blobs/staging"))
-        .map(|entries| entries.filter_map(Result::ok).filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
         .unwrap_or(0)
 }
 
@@ -90,12 +104,21 @@ async fn sigkill_mid_upload_leaves_no_partial_file_and_loses_nothing() {
     // Earlier files, acknowledged before the crash.
     let mut earlier = Vec::new();
     for i in 0..3u8 {
-        let content: Vec<u8> = (0..200_000u32).map(|j| (j as u8).wrapping_mul(i + 7)).collect();
+        let content: Vec<u8> = (0..200_000u32)
+            .map(|j| (j as u8).wrapping_mul(i + 7))
+            .collect();
         let name = format!("earlier-{i}.bin");
         let token = token_for_home(&client, &server.base, &session).await;
-        let form = reqwest::multipart::Form::new()
-            .part("file", reqwest::multipart::Part::bytes(content.clone()).file_name(name.clone()));
-        let resp = client.post(format!("{}/upload/{token}", server.base)).multipart(form).send().await.unwrap();
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(content.clone()).file_name(name.clone()),
+        );
+        let resp = client
+            .post(format!("{}/upload/{token}", server.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
         earlier.push((name, Sha256::digest(&content).to_vec()));
     }
@@ -113,28 +136,51 @@ async fn sigkill_mid_upload_leaves_no_partial_file_and_loses_nothing() {
             Some((Ok::<Bytes, std::io::Error>(chunk), n + 1))
         }
     });
-    let part = reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(body)).file_name("large.bin");
+    let part =
+        reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(body)).file_name("large.bin");
     let form = reqwest::multipart::Form::new().part("file", part);
-    let upload = tokio::spawn(client.post(format!("{}/upload/{token}", server.base)).multipart(form).send());
+    let upload = tokio::spawn(
+        client
+            .post(format!("{}/upload/{token}", server.base))
+            .multipart(form)
+            .send(),
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
     while staged_bytes(dir.path()) < 8 * 1024 * 1024 {
-        assert!(Instant::now() < deadline, "the large upload never got going");
+        assert!(
+            Instant::now() < deadline,
+            "the large upload never got going"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     server.child.start_kill().unwrap();
     server.child.wait().await.unwrap();
-    assert!(upload.await.unwrap().is_err(), "the interrupted upload must not be acknowledged");
+    assert!(
+        upload.await.unwrap().is_err(),
+        "the interrupted upload must not be acknowledged"
+    );
 
     let server = start(dir.path()).await;
     let (session, key) = login(&client, &server.base).await;
     let files = listing(&client, &server.base, &session).await;
     let names: Vec<_> = files.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, vec!["earlier-0.bin", "earlier-1.bin", "earlier-2.bin"], "no partial file is visible");
-    assert_eq!(staged_bytes(dir.path()), 0, "the restart cleaned the staging area");
+    assert_eq!(
+        names,
+        vec!["earlier-0.bin", "earlier-1.bin", "earlier-2.bin"],
+        "no partial file is visible"
+    );
+    assert_eq!(
+        staged_bytes(dir.path()),
+        0,
+        "the restart cleaned the staging area"
+    );
     for ((name, uuid), (expected_name, digest)) in files.iter().zip(&earlier) {
         assert_eq!(name, expected_name);
         let bytes = client
-            .get(format!("{}/resources/auth/download/{key}/{uuid}/999999999999999/{name}", server.base))
+            .get(format!(
+                "{}/resources/auth/download/{key}/{uuid}/999999999999999/{name}",
+                server.base
+            ))
             .send()
             .await
             .unwrap()

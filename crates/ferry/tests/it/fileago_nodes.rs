@@ -9,9 +9,19 @@ use crate::harness::{TestServer, assert_error};
 async fn every_top_level_view_answers_bare_and_with_the_owner() {
     let server = TestServer::start().await;
     let alice = server.user("alice@example.com").await;
-    for view in ["home", "incoming", "trash", "public_shares", "private_shares", "favorites", "shared_with_you"] {
+    for view in [
+        "home",
+        "incoming",
+        "trash",
+        "public_shares",
+        "private_shares",
+        "favorites",
+        "shared_with_you",
+    ] {
         for node in [view.to_owned(), format!("{view}:{}", alice.uuid)] {
-            let (status, body) = server.get(&format!("/api/nodes/{node}/dirlist"), &alice).await;
+            let (status, body) = server
+                .get(&format!("/api/nodes/{node}/dirlist"), &alice)
+                .await;
             assert_eq!(status, StatusCode::OK, "{node}: {body}");
             assert_eq!(body["status"], "success");
             assert!(body["data"].is_array());
@@ -26,7 +36,10 @@ async fn every_top_level_view_answers_bare_and_with_the_owner() {
     assert_eq!(home["msg"], "Node info fetched successfully");
     assert_eq!(home["data"]["name"], "Home");
     assert_eq!(home["data"]["owner_fullname"], "User alice@example.com");
-    assert!(home["data"]["created"].as_i64().unwrap() > 1_600_000_000_000, "epoch milliseconds");
+    assert!(
+        home["data"]["created"].as_i64().unwrap() > 1_600_000_000_000,
+        "epoch milliseconds"
+    );
 }
 
 #[tokio::test]
@@ -35,7 +48,9 @@ async fn folders_nest_and_list_with_documented_fields() {
     let alice = server.user("alice@example.com").await;
     let docs = server.mkdir(&alice, "home", "My Documents").await;
     let inner = server.mkdir(&alice, &docs, "Inner").await;
-    server.upload(&alice, &docs, &[("Invoice.docx", b"hello".to_vec())]).await;
+    server
+        .upload(&alice, &docs, &[("Invoice.docx", b"hello".to_vec())])
+        .await;
 
     let (status, body) = server.get("/api/nodes/home/dirlist", &alice).await;
     assert_eq!(status, StatusCode::OK);
@@ -52,15 +67,28 @@ async fn folders_nest_and_list_with_documented_fields() {
     assert!(entry["updated"].as_i64().unwrap() > 1_600_000_000_000);
     assert!(entry.get("revision").is_none());
 
-    let (_, body) = server.get(&format!("/api/nodes/{docs}/dirlist"), &alice).await;
-    let names: Vec<_> = body["data"].as_array().unwrap().iter().map(|e| e["name"].clone()).collect();
-    assert_eq!(names, vec![json!("Inner"), json!("Invoice.docx")], "folders first");
+    let (_, body) = server
+        .get(&format!("/api/nodes/{docs}/dirlist"), &alice)
+        .await;
+    let names: Vec<_> = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].clone())
+        .collect();
+    assert_eq!(
+        names,
+        vec![json!("Inner"), json!("Invoice.docx")],
+        "folders first"
+    );
     let file = &body["data"][1];
     assert_eq!(file["type"], "File");
     assert_eq!(file["size"], 5);
     assert_eq!(file["revision"], 1);
 
-    let (status, body) = server.get(&format!("/api/nodes/{inner}/path"), &alice).await;
+    let (status, body) = server
+        .get(&format!("/api/nodes/{inner}/path"), &alice)
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["msg"], "Node path fetched successfully");
     assert_eq!(
@@ -72,7 +100,9 @@ async fn folders_nest_and_list_with_documented_fields() {
         ])
     );
 
-    let (status, body) = server.get(&format!("/api/nodes/{inner}/myaccess"), &alice).await;
+    let (status, body) = server
+        .get(&format!("/api/nodes/{inner}/myaccess"), &alice)
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["data"], json!(["read", "write", "delete", "download"]));
 
@@ -87,11 +117,27 @@ async fn bad_names_are_refused_and_nothing_is_created() {
     let alice = server.user("alice@example.com").await;
     server.mkdir(&alice, "home", "taken").await;
     let long = "x".repeat(256);
-    for bad in ["", " ", ".", "..", "a/b", "/", "../escape", "back\\slash", "nul\0byte", "bell\u{7}", long.as_str()] {
-        let (status, body) = server.post("/api/nodes/home", &alice, json!({"new_dir": bad})).await;
+    for bad in [
+        "",
+        " ",
+        ".",
+        "..",
+        "a/b",
+        "/",
+        "../escape",
+        "back\\slash",
+        "nul\0byte",
+        "bell\u{7}",
+        long.as_str(),
+    ] {
+        let (status, body) = server
+            .post("/api/nodes/home", &alice, json!({"new_dir": bad}))
+            .await;
         assert_error(status, &body, 400);
     }
-    let (status, body) = server.post("/api/nodes/home", &alice, json!({"new_dir": "taken"})).await;
+    let (status, body) = server
+        .post("/api/nodes/home", &alice, json!({"new_dir": "taken"}))
+        .await;
     assert_error(status, &body, 409);
     assert_eq!(server.names(&alice, "home").await, vec!["taken"]);
 }
@@ -113,11 +159,25 @@ async fn malformed_action_bodies_get_400() {
         br#"{"share_copy_with": "not-a-list"}"#,
     ];
     for body in bodies {
-        let (status, value) = server.raw(Method::POST, &format!("/api/nodes/{dir}"), Some(&alice.token), body.to_vec()).await;
+        let (status, value) = server
+            .raw(
+                Method::POST,
+                &format!("/api/nodes/{dir}"),
+                Some(&alice.token),
+                body.to_vec(),
+            )
+            .await;
         assert_error(status, &value, 400);
     }
     let huge = format!(r#"{{"new_dir":"{}"}}"#, "a".repeat(2 * 1024 * 1024));
-    let (status, value) = server.raw(Method::POST, "/api/nodes/home", Some(&alice.token), huge.into_bytes()).await;
+    let (status, value) = server
+        .raw(
+            Method::POST,
+            "/api/nodes/home",
+            Some(&alice.token),
+            huge.into_bytes(),
+        )
+        .await;
     assert_error(status, &value, 413);
     assert_eq!(server.names(&alice, &dir).await, Vec::<String>::new());
 }
@@ -128,23 +188,47 @@ async fn rename_star_and_favorites() {
     let alice = server.user("alice@example.com").await;
     let a = server.mkdir(&alice, "home", "a").await;
     server.mkdir(&alice, "home", "b").await;
-    let (status, _) = server.post(&format!("/api/nodes/{a}"), &alice, json!({"new_name": "renamed"})).await;
+    let (status, _) = server
+        .post(
+            &format!("/api/nodes/{a}"),
+            &alice,
+            json!({"new_name": "renamed"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, body) = server.post(&format!("/api/nodes/{a}"), &alice, json!({"new_name": "b"})).await;
+    let (status, body) = server
+        .post(&format!("/api/nodes/{a}"), &alice, json!({"new_name": "b"}))
+        .await;
     assert_error(status, &body, 409);
-    let (status, body) = server.post(&format!("/api/nodes/{a}"), &alice, json!({"new_name": "x/y"})).await;
+    let (status, body) = server
+        .post(
+            &format!("/api/nodes/{a}"),
+            &alice,
+            json!({"new_name": "x/y"}),
+        )
+        .await;
     assert_error(status, &body, 400);
     assert_eq!(server.names(&alice, "home").await, vec!["b", "renamed"]);
 
-    let (status, _) = server.post(&format!("/api/nodes/{a}"), &alice, json!({"starred": true})).await;
+    let (status, _) = server
+        .post(&format!("/api/nodes/{a}"), &alice, json!({"starred": true}))
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(server.names(&alice, "favorites").await, vec!["renamed"]);
     let (_, body) = server.get("/api/nodes/home/dirlist", &alice).await;
     assert_eq!(body["data"][1]["is_starred"], true);
-    server.post(&format!("/api/nodes/{a}"), &alice, json!({"starred": false})).await;
+    server
+        .post(
+            &format!("/api/nodes/{a}"),
+            &alice,
+            json!({"starred": false}),
+        )
+        .await;
     assert!(server.names(&alice, "favorites").await.is_empty());
 
-    let (status, body) = server.post("/api/nodes/home", &alice, json!({"new_name": "nope"})).await;
+    let (status, body) = server
+        .post("/api/nodes/home", &alice, json!({"new_name": "nope"}))
+        .await;
     assert_error(status, &body, 400);
 }
 
@@ -154,42 +238,101 @@ async fn copy_and_move() {
     let alice = server.user("alice@example.com").await;
     let src = server.mkdir(&alice, "home", "src").await;
     let sub = server.mkdir(&alice, &src, "sub").await;
-    server.upload(&alice, &sub, &[("f.txt", b"content".to_vec())]).await;
+    server
+        .upload(&alice, &sub, &[("f.txt", b"content".to_vec())])
+        .await;
     let dest = server.mkdir(&alice, "home", "dest").await;
 
-    let (status, body) = server.post(&format!("/api/nodes/{src}"), &alice, json!({"copy_to": dest})).await;
+    let (status, body) = server
+        .post(
+            &format!("/api/nodes/{src}"),
+            &alice,
+            json!({"copy_to": dest}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     let copy = server.find(&alice, &dest, "src").await.unwrap();
     assert_ne!(copy, src);
     let copy_sub = server.find(&alice, &copy, "sub").await.unwrap();
     let copy_file = server.find(&alice, &copy_sub, "f.txt").await.unwrap();
-    let resp = server.download(&alice, &copy_file, 999_999_999_999_999).await;
+    let resp = server
+        .download(&alice, &copy_file, 999_999_999_999_999)
+        .await;
     assert_eq!(resp.bytes().await.unwrap().as_ref(), b"content");
 
     // Copying next to itself numbers the copy.
-    server.post(&format!("/api/nodes/{src}"), &alice, json!({"copy_to": "home"})).await;
-    assert_eq!(server.names(&alice, "home").await, vec!["dest", "src", "src (2)"]);
+    server
+        .post(
+            &format!("/api/nodes/{src}"),
+            &alice,
+            json!({"copy_to": "home"}),
+        )
+        .await;
+    assert_eq!(
+        server.names(&alice, "home").await,
+        vec!["dest", "src", "src (2)"]
+    );
 
-    let (status, body) = server.post(&format!("/api/nodes/{src}"), &alice, json!({"copy_to": sub})).await;
-    assert_error(status, &body, 409);
-    let (status, body) = server.post(&format!("/api/nodes/{src}"), &alice, json!({"move_to": sub})).await;
-    assert_error(status, &body, 409);
-    let (status, body) = server.post(&format!("/api/nodes/{src}"), &alice, json!({"move_to": src})).await;
+    let (status, body) = server
+        .post(
+            &format!("/api/nodes/{src}"),
+            &alice,
+            json!({"copy_to": sub}),
+        )
+        .await;
     assert_error(status, &body, 409);
     let (status, body) = server
-        .post(&format!("/api/nodes/{src}"), &alice, json!({"move_to": uuid::Uuid::now_v7().to_string()}))
+        .post(
+            &format!("/api/nodes/{src}"),
+            &alice,
+            json!({"move_to": sub}),
+        )
+        .await;
+    assert_error(status, &body, 409);
+    let (status, body) = server
+        .post(
+            &format!("/api/nodes/{src}"),
+            &alice,
+            json!({"move_to": src}),
+        )
+        .await;
+    assert_error(status, &body, 409);
+    let (status, body) = server
+        .post(
+            &format!("/api/nodes/{src}"),
+            &alice,
+            json!({"move_to": uuid::Uuid::now_v7().to_string()}),
+        )
         .await;
     assert_error(status, &body, 404);
-    let (status, body) = server.post(&format!("/api/nodes/{src}"), &alice, json!({"move_to": "trash"})).await;
+    let (status, body) = server
+        .post(
+            &format!("/api/nodes/{src}"),
+            &alice,
+            json!({"move_to": "trash"}),
+        )
+        .await;
     assert_error(status, &body, 400);
 
-    let (status, _) = server.post(&format!("/api/nodes/{sub}"), &alice, json!({"move_to": dest})).await;
+    let (status, _) = server
+        .post(
+            &format!("/api/nodes/{sub}"),
+            &alice,
+            json!({"move_to": dest}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(server.names(&alice, &dest).await, vec!["src", "sub"]);
     assert!(server.names(&alice, &src).await.is_empty());
     // Moving onto a taken name is refused.
     server.mkdir(&alice, &src, "sub").await;
-    let (status, body) = server.post(&format!("/api/nodes/{sub}"), &alice, json!({"move_to": src})).await;
+    let (status, body) = server
+        .post(
+            &format!("/api/nodes/{sub}"),
+            &alice,
+            json!({"move_to": src}),
+        )
+        .await;
     assert_error(status, &body, 409);
 }
 
@@ -199,26 +342,61 @@ async fn trash_restore_and_delete_for_good() {
     let alice = server.user("alice@example.com").await;
     let dir = server.mkdir(&alice, "home", "dir").await;
     let inner = server.mkdir(&alice, &dir, "inner").await;
-    let (status, _) = server.json(Method::DELETE, &format!("/api/nodes/{dir}"), Some(&alice.token), None).await;
+    let (status, _) = server
+        .json(
+            Method::DELETE,
+            &format!("/api/nodes/{dir}"),
+            Some(&alice.token),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert!(server.names(&alice, "home").await.is_empty());
     assert_eq!(server.names(&alice, "trash").await, vec!["dir"]);
-    let (_, body) = server.get(&format!("/api/nodes/{inner}/path"), &alice).await;
+    let (_, body) = server
+        .get(&format!("/api/nodes/{inner}/path"), &alice)
+        .await;
     assert_eq!(body["data"][0], json!({"name": "Trash", "uuid": "trash"}));
     // Nothing can be made inside the trash.
-    let (status, body) = server.post(&format!("/api/nodes/{dir}"), &alice, json!({"new_dir": "x"})).await;
+    let (status, body) = server
+        .post(
+            &format!("/api/nodes/{dir}"),
+            &alice,
+            json!({"new_dir": "x"}),
+        )
+        .await;
     assert_error(status, &body, 400);
 
     // A new folder may take the trashed one's name; restoring then picks a free name.
     server.mkdir(&alice, "home", "dir").await;
-    let (status, _) = server.post(&format!("/api/nodes/{dir}"), &alice, json!({"restore": true})).await;
+    let (status, _) = server
+        .post(
+            &format!("/api/nodes/{dir}"),
+            &alice,
+            json!({"restore": true}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(server.names(&alice, "home").await, vec!["dir", "dir (2)"]);
     assert!(server.names(&alice, "trash").await.is_empty());
 
     // Delete twice: to the trash, then for good.
-    server.json(Method::DELETE, &format!("/api/nodes/{dir}"), Some(&alice.token), None).await;
-    let (status, _) = server.json(Method::DELETE, &format!("/api/nodes/{dir}"), Some(&alice.token), None).await;
+    server
+        .json(
+            Method::DELETE,
+            &format!("/api/nodes/{dir}"),
+            Some(&alice.token),
+            None,
+        )
+        .await;
+    let (status, _) = server
+        .json(
+            Method::DELETE,
+            &format!("/api/nodes/{dir}"),
+            Some(&alice.token),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert!(server.names(&alice, "trash").await.is_empty());
     let (status, body) = server.get(&format!("/api/nodes/{inner}"), &alice).await;
@@ -226,12 +404,23 @@ async fn trash_restore_and_delete_for_good() {
 
     // Emptying the trash.
     let other = server.mkdir(&alice, "home", "other").await;
-    server.json(Method::DELETE, &format!("/api/nodes/{other}"), Some(&alice.token), None).await;
-    let (status, _) = server.json(Method::DELETE, "/api/nodes/trash", Some(&alice.token), None).await;
+    server
+        .json(
+            Method::DELETE,
+            &format!("/api/nodes/{other}"),
+            Some(&alice.token),
+            None,
+        )
+        .await;
+    let (status, _) = server
+        .json(Method::DELETE, "/api/nodes/trash", Some(&alice.token), None)
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert!(server.names(&alice, "trash").await.is_empty());
 
-    let (status, body) = server.json(Method::DELETE, "/api/nodes/home", Some(&alice.token), None).await;
+    let (status, body) = server
+        .json(Method::DELETE, "/api/nodes/home", Some(&alice.token), None)
+        .await;
     assert_error(status, &body, 400);
 }
 
@@ -241,8 +430,21 @@ async fn moving_out_of_the_trash_restores() {
     let alice = server.user("alice@example.com").await;
     let keep = server.mkdir(&alice, "home", "keep").await;
     let gone = server.mkdir(&alice, "home", "gone").await;
-    server.json(Method::DELETE, &format!("/api/nodes/{gone}"), Some(&alice.token), None).await;
-    let (status, _) = server.post(&format!("/api/nodes/{gone}"), &alice, json!({"move_to": keep})).await;
+    server
+        .json(
+            Method::DELETE,
+            &format!("/api/nodes/{gone}"),
+            Some(&alice.token),
+            None,
+        )
+        .await;
+    let (status, _) = server
+        .post(
+            &format!("/api/nodes/{gone}"),
+            &alice,
+            json!({"move_to": keep}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(server.names(&alice, &keep).await, vec!["gone"]);
     assert!(server.names(&alice, "trash").await.is_empty());
@@ -254,9 +456,15 @@ async fn share_a_copy_lands_in_the_targets_incoming() {
     let alice = server.user("alice@example.com").await;
     let bob = server.user("bob@example.com").await;
     let docs = server.mkdir(&alice, "home", "docs").await;
-    server.upload(&alice, &docs, &[("a.txt", b"A".to_vec())]).await;
+    server
+        .upload(&alice, &docs, &[("a.txt", b"A".to_vec())])
+        .await;
     let (status, body) = server
-        .post(&format!("/api/nodes/{docs}"), &alice, json!({"share_copy_with": [bob.uuid]}))
+        .post(
+            &format!("/api/nodes/{docs}"),
+            &alice,
+            json!({"share_copy_with": [bob.uuid]}),
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     let copy = server.find(&bob, "incoming", "docs").await.unwrap();
@@ -266,11 +474,21 @@ async fn share_a_copy_lands_in_the_targets_incoming() {
 
     // An unknown target fails the whole call; nothing is copied.
     let (status, body) = server
-        .post(&format!("/api/nodes/{docs}"), &alice, json!({"share_copy_with": [bob.uuid, uuid::Uuid::now_v7().to_string()]}))
+        .post(
+            &format!("/api/nodes/{docs}"),
+            &alice,
+            json!({"share_copy_with": [bob.uuid, uuid::Uuid::now_v7().to_string()]}),
+        )
         .await;
     assert_error(status, &body, 400);
     assert_eq!(server.names(&bob, "incoming").await, vec!["docs"]);
-    let (status, body) = server.post(&format!("/api/nodes/{docs}"), &alice, json!({"share_copy_with": []})).await;
+    let (status, body) = server
+        .post(
+            &format!("/api/nodes/{docs}"),
+            &alice,
+            json!({"share_copy_with": []}),
+        )
+        .await;
     assert_error(status, &body, 400);
 }
 
@@ -280,13 +498,23 @@ async fn foreign_and_unknown_nodes_look_missing() {
     let alice = server.user("alice@example.com").await;
     let mallory = server.user("mallory@example.com").await;
     let secret = server.mkdir(&alice, "home", "secret").await;
-    server.upload(&alice, &secret, &[("s.txt", b"s".to_vec())]).await;
+    server
+        .upload(&alice, &secret, &[("s.txt", b"s".to_vec())])
+        .await;
     let file = server.find(&alice, &secret, "s.txt").await.unwrap();
     let unknown = uuid::Uuid::now_v7().to_string();
 
-    for node in [secret.clone(), file.clone(), unknown.clone(), format!("home:{}", alice.uuid), format!("trash:{}", alice.uuid)] {
+    for node in [
+        secret.clone(),
+        file.clone(),
+        unknown.clone(),
+        format!("home:{}", alice.uuid),
+        format!("trash:{}", alice.uuid),
+    ] {
         for suffix in ["", "/path", "/dirlist", "/myaccess", "/upload"] {
-            let (status, body) = server.get(&format!("/api/nodes/{node}{suffix}"), &mallory).await;
+            let (status, body) = server
+                .get(&format!("/api/nodes/{node}{suffix}"), &mallory)
+                .await;
             assert_error(status, &body, 404);
         }
     }
@@ -300,15 +528,30 @@ async fn foreign_and_unknown_nodes_look_missing() {
             json!({"share_copy_with": [mallory.uuid]}),
             json!({"restore": true}),
         ] {
-            let (status, body) = server.post(&format!("/api/nodes/{node}"), &mallory, action).await;
+            let (status, body) = server
+                .post(&format!("/api/nodes/{node}"), &mallory, action)
+                .await;
             assert_error(status, &body, 404);
         }
-        let (status, body) = server.json(Method::DELETE, &format!("/api/nodes/{node}"), Some(&mallory.token), None).await;
+        let (status, body) = server
+            .json(
+                Method::DELETE,
+                &format!("/api/nodes/{node}"),
+                Some(&mallory.token),
+                None,
+            )
+            .await;
         assert_error(status, &body, 404);
     }
     // Mallory cannot pull Alice's node into her own tree either.
     let mine = server.mkdir(&mallory, "home", "mine").await;
-    let (status, body) = server.post(&format!("/api/nodes/{mine}"), &mallory, json!({"move_to": secret})).await;
+    let (status, body) = server
+        .post(
+            &format!("/api/nodes/{mine}"),
+            &mallory,
+            json!({"move_to": secret}),
+        )
+        .await;
     assert_error(status, &body, 404);
     let resp = server.download(&mallory, &file, 1).await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use ferry::settings::{DatabaseUrl, StorageUrl, StoreSettings};
 use ferry_core::accounts::NewUser;
-use ferry_core::{Actor, Ferry, ManualClock, SystemClock, Clock};
+use ferry_core::{Actor, Clock, Ferry, ManualClock, SystemClock};
 use ferry_http::AppState;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -38,7 +38,9 @@ impl TestServer {
             storage: StorageUrl::Fs(dir.path().join("blobs")),
         };
         let clock = Arc::new(ManualClock::new(SystemClock.now_ms()));
-        let ferry = ferry::wiring::open_ferry(&stores, clock.clone()).await.unwrap();
+        let ferry = ferry::wiring::open_ferry(&stores, clock.clone())
+            .await
+            .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -50,7 +52,14 @@ impl TestServer {
             .timeout(std::time::Duration::from_secs(60))
             .build()
             .unwrap();
-        TestServer { url, client, ferry, clock, dir, stop: Some(stop) }
+        TestServer {
+            url,
+            client,
+            ferry,
+            clock,
+            dir,
+            stop: Some(stop),
+        }
     }
 
     /// Makes a user (as the admin CLI would) and returns its id.
@@ -75,7 +84,12 @@ impl TestServer {
 
     pub async fn login(&self, username: &str) -> Session {
         let (status, body) = self
-            .json(Method::POST, "/auth", None, Some(serde_json::json!({"username": username, "password": PASSWORD})))
+            .json(
+                Method::POST,
+                "/auth",
+                None,
+                Some(serde_json::json!({"username": username, "password": PASSWORD})),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         Session {
@@ -93,7 +107,13 @@ impl TestServer {
 
     /// Sends a request with an optional bearer token and JSON body; returns status and JSON
     /// (Null for an empty body).
-    pub async fn json(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn json(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut req = self.client.request(method, format!("{}{path}", self.url));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -104,20 +124,38 @@ impl TestServer {
         let resp = req.send().await.unwrap();
         let status = resp.status();
         let bytes = resp.bytes().await.unwrap();
-        let value = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned())) };
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
         (status, value)
     }
 
     /// Sends raw bytes as the body.
-    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, body: Vec<u8>) -> (StatusCode, Value) {
-        let mut req = self.client.request(method, format!("{}{path}", self.url)).body(body);
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.url))
+            .body(body);
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
         let resp = req.send().await.unwrap();
         let status = resp.status();
         let bytes = resp.bytes().await.unwrap();
-        let value = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+        };
         (status, value)
     }
 
@@ -126,12 +164,19 @@ impl TestServer {
     }
 
     pub async fn post(&self, path: &str, s: &Session, body: Value) -> (StatusCode, Value) {
-        self.json(Method::POST, path, Some(&s.token), Some(body)).await
+        self.json(Method::POST, path, Some(&s.token), Some(body))
+            .await
     }
 
     /// Makes a folder and returns its uuid (found through the listing).
     pub async fn mkdir(&self, s: &Session, parent: &str, name: &str) -> String {
-        let (status, body) = self.post(&format!("/api/nodes/{parent}"), s, serde_json::json!({"new_dir": name})).await;
+        let (status, body) = self
+            .post(
+                &format!("/api/nodes/{parent}"),
+                s,
+                serde_json::json!({"new_dir": name}),
+            )
+            .await;
         assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
         self.find(s, parent, name).await.expect("new folder listed")
     }
@@ -152,7 +197,12 @@ impl TestServer {
     pub async fn names(&self, s: &Session, parent: &str) -> Vec<String> {
         let (status, body) = self.get(&format!("/api/nodes/{parent}/dirlist"), s).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        body["data"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap().to_owned()).collect()
+        body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_owned())
+            .collect()
     }
 
     pub async fn upload_token(&self, s: &Session, node: &str) -> String {
@@ -163,7 +213,12 @@ impl TestServer {
     }
 
     /// Uploads files (name, bytes) in one multipart request with a fresh token.
-    pub async fn upload(&self, s: &Session, node: &str, files: &[(&str, Vec<u8>)]) -> (StatusCode, Value) {
+    pub async fn upload(
+        &self,
+        s: &Session,
+        node: &str,
+        files: &[(&str, Vec<u8>)],
+    ) -> (StatusCode, Value) {
         let token = self.upload_token(s, node).await;
         self.upload_with(&token, files).await
     }
@@ -171,9 +226,18 @@ impl TestServer {
     pub async fn upload_with(&self, token: &str, files: &[(&str, Vec<u8>)]) -> (StatusCode, Value) {
         let mut form = reqwest::multipart::Form::new();
         for (name, bytes) in files {
-            form = form.part("file", reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()));
+            form = form.part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
+            );
         }
-        let resp = self.client.post(format!("{}/upload/{token}", self.url)).multipart(form).send().await.unwrap();
+        let resp = self
+            .client
+            .post(format!("{}/upload/{token}", self.url))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
         let status = resp.status();
         let value = resp.json::<Value>().await.unwrap_or(Value::Null);
         (status, value)
@@ -182,7 +246,10 @@ impl TestServer {
     /// Downloads a version of a file through the file access key.
     pub async fn download(&self, s: &Session, uuid: &str, version: i64) -> reqwest::Response {
         self.client
-            .get(format!("{}/resources/auth/download/{}/{uuid}/{version}/f.bin", self.url, s.key))
+            .get(format!(
+                "{}/resources/auth/download/{}/{uuid}/{version}/f.bin",
+                self.url, s.key
+            ))
             .send()
             .await
             .unwrap()
@@ -201,5 +268,8 @@ impl Drop for TestServer {
 pub fn assert_error(status: StatusCode, body: &Value, expected: u16) {
     assert_eq!(status.as_u16(), expected, "{body}");
     assert_eq!(body["status"], "error", "{body}");
-    assert!(body["msg"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(
+        body["msg"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
 }
