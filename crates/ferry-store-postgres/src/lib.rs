@@ -32,13 +32,18 @@ fn parse_url(url: &str) -> Result<PgConnectOptions> {
 /// Schema names are spliced into SQL (identifiers cannot be bound), so only plain ones pass.
 fn checked_schema(schema: &str) -> Result<&str> {
     let mut chars = schema.chars();
-    let plain = chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+    let plain = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && schema.len() <= 63;
     if plain {
         Ok(schema)
     } else {
-        Err(Error::invalid("schema", "must be 1-63 of a-z, 0-9 and _, not starting with a digit"))
+        Err(Error::invalid(
+            "schema",
+            "must be 1-63 of a-z, 0-9 and _, not starting with a digit",
+        ))
     }
 }
 
@@ -58,10 +63,12 @@ impl PgStore {
         let mut conn = PgConnection::connect_with(&options)
             .await
             .map_err(|e| db_err_in("connect to postgres", e))?;
-        sqlx::query(AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")))
-            .execute(&mut conn)
-            .await
-            .map_err(|e| db_err_in("create schema", e))?;
+        sqlx::query(AssertSqlSafe(format!(
+            "CREATE SCHEMA IF NOT EXISTS \"{schema}\""
+        )))
+        .execute(&mut conn)
+        .await
+        .map_err(|e| db_err_in("create schema", e))?;
         conn.close().await.map_err(|e| db_err_in("close", e))?;
         Self::open_with(options.options([("search_path", schema)])).await
     }
@@ -72,10 +79,12 @@ impl PgStore {
         let mut conn = PgConnection::connect_with(&parse_url(url)?)
             .await
             .map_err(|e| db_err_in("connect to postgres", e))?;
-        sqlx::query(AssertSqlSafe(format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE")))
-            .execute(&mut conn)
-            .await
-            .map_err(|e| db_err_in("drop schema", e))?;
+        sqlx::query(AssertSqlSafe(format!(
+            "DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"
+        )))
+        .execute(&mut conn)
+        .await
+        .map_err(|e| db_err_in("drop schema", e))?;
         conn.close().await.map_err(|e| db_err_in("close", e))
     }
 
@@ -85,7 +94,10 @@ impl PgStore {
             .connect_with(options)
             .await
             .map_err(|e| db_err_in("connect to postgres", e))?;
-        sqlx::migrate!("./migrations").run(&pool).await.map_err(migrate_err)?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(migrate_err)?;
         tracing::debug!("postgres metadata store open");
         Ok(PgStore { pool })
     }
@@ -99,7 +111,11 @@ impl PgStore {
 #[async_trait]
 impl MetaStore for PgStore {
     async fn read(&self) -> Result<Box<dyn MetaTx>> {
-        let tx = self.pool.begin().await.map_err(|e| db_err_in("begin read", e))?;
+        let tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(|e| db_err_in("begin read", e))?;
         Ok(Box::new(PgTx(tx)))
     }
 
@@ -107,7 +123,11 @@ impl MetaStore for PgStore {
     /// names, and the `counters` row lock orders file ids; nothing here needs SERIALIZABLE,
     /// whose retries every caller would have to handle.
     async fn write(&self) -> Result<Box<dyn MetaTx>> {
-        let tx = self.pool.begin().await.map_err(|e| db_err_in("begin write", e))?;
+        let tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(|e| db_err_in("begin write", e))?;
         Ok(Box::new(PgTx(tx)))
     }
 
@@ -124,7 +144,14 @@ mod tests {
     fn only_plain_schema_names_pass() {
         assert!(checked_schema("story_0190a1b2c3").is_ok());
         assert!(checked_schema("_x").is_ok());
-        for bad in ["", "1abc", "Story", "a\"; DROP TABLE users; --", "a-b", &"a".repeat(64)] {
+        for bad in [
+            "",
+            "1abc",
+            "Story",
+            "a\"; DROP TABLE users; --",
+            "a-b",
+            &"a".repeat(64),
+        ] {
             assert!(checked_schema(bad).is_err(), "{bad:?}");
         }
     }

@@ -22,13 +22,18 @@ macro_rules! impl_meta_tx {
             use $crate::__private::sqlx;
             use $crate::sql;
             use $crate::{
-                convert_all, db_err_in, email_key, NodeEntryRow, NodeRow, SessionRow, UploadTokenRow,
-                UserRow, VersionRow,
+                NodeEntryRow, NodeRow, SessionRow, UploadTokenRow, UserRow, VersionRow,
+                convert_all, db_err_in, email_key,
             };
 
             #[$crate::__private::async_trait]
             impl MetaTx for $tx {
-                async fn commit(self: Box<Self>) -> Result<()> {
+                async fn commit(mut self: Box<Self>) -> Result<()> {
+                    // See `sql::COMMIT_GUARD`: fails here if the transaction already failed.
+                    sqlx::query(sql::COMMIT_GUARD)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("commit", e))?;
                     self.0.commit().await.map_err(|e| db_err_in("commit", e))
                 }
 
@@ -153,7 +158,10 @@ macro_rules! impl_meta_tx {
                     Ok(())
                 }
 
-                async fn session_by_token_hash(&mut self, token_hash: &str) -> Result<Option<Session>> {
+                async fn session_by_token_hash(
+                    &mut self,
+                    token_hash: &str,
+                ) -> Result<Option<Session>> {
                     let row = sqlx::query_as::<_, SessionRow>(sql::SESSION_BY_TOKEN_HASH)
                         .bind(token_hash)
                         .fetch_optional(&mut *self.0)
@@ -162,7 +170,10 @@ macro_rules! impl_meta_tx {
                     Ok(row.map(Session::from))
                 }
 
-                async fn session_by_file_key_hash(&mut self, file_key_hash: &str) -> Result<Option<Session>> {
+                async fn session_by_file_key_hash(
+                    &mut self,
+                    file_key_hash: &str,
+                ) -> Result<Option<Session>> {
                     let row = sqlx::query_as::<_, SessionRow>(sql::SESSION_BY_FILE_KEY_HASH)
                         .bind(file_key_hash)
                         .fetch_optional(&mut *self.0)
@@ -218,7 +229,10 @@ macro_rules! impl_meta_tx {
                     Ok(())
                 }
 
-                async fn take_upload_token(&mut self, token_hash: &str) -> Result<Option<UploadToken>> {
+                async fn take_upload_token(
+                    &mut self,
+                    token_hash: &str,
+                ) -> Result<Option<UploadToken>> {
                     let row = sqlx::query_as::<_, UploadTokenRow>(sql::TAKE_UPLOAD_TOKEN)
                         .bind(token_hash)
                         .fetch_optional(&mut *self.0)
@@ -281,7 +295,11 @@ macro_rules! impl_meta_tx {
                     row.map(Node::try_from).transpose()
                 }
 
-                async fn root_node(&mut self, owner: Owner, root: RootKind) -> Result<Option<Node>> {
+                async fn root_node(
+                    &mut self,
+                    owner: Owner,
+                    root: RootKind,
+                ) -> Result<Option<Node>> {
                     let row = sqlx::query_as::<_, NodeRow>(sql::ROOT_NODE)
                         .bind(owner.kind_str())
                         .bind(owner.uuid())
@@ -292,7 +310,11 @@ macro_rules! impl_meta_tx {
                     row.map(Node::try_from).transpose()
                 }
 
-                async fn child_by_name(&mut self, parent: NodeId, name: &str) -> Result<Option<Node>> {
+                async fn child_by_name(
+                    &mut self,
+                    parent: NodeId,
+                    name: &str,
+                ) -> Result<Option<Node>> {
                     let row = sqlx::query_as::<_, NodeRow>(sql::CHILD_BY_NAME)
                         .bind(parent.as_uuid())
                         .bind(name)
@@ -302,7 +324,11 @@ macro_rules! impl_meta_tx {
                     row.map(Node::try_from).transpose()
                 }
 
-                async fn list_children(&mut self, parent: NodeId, viewer: UserId) -> Result<Vec<NodeEntry>> {
+                async fn list_children(
+                    &mut self,
+                    parent: NodeId,
+                    viewer: UserId,
+                ) -> Result<Vec<NodeEntry>> {
                     let rows = sqlx::query_as::<_, NodeEntryRow>(sql::LIST_CHILDREN)
                         .bind(viewer.as_uuid())
                         .bind(parent.as_uuid())
@@ -312,7 +338,11 @@ macro_rules! impl_meta_tx {
                     convert_all(rows)
                 }
 
-                async fn list_trash(&mut self, owner: Owner, viewer: UserId) -> Result<Vec<NodeEntry>> {
+                async fn list_trash(
+                    &mut self,
+                    owner: Owner,
+                    viewer: UserId,
+                ) -> Result<Vec<NodeEntry>> {
                     let rows = sqlx::query_as::<_, NodeEntryRow>(sql::LIST_TRASH)
                         .bind(viewer.as_uuid())
                         .bind(owner.kind_str())
@@ -323,7 +353,11 @@ macro_rules! impl_meta_tx {
                     convert_all(rows)
                 }
 
-                async fn list_starred(&mut self, owner: Owner, viewer: UserId) -> Result<Vec<NodeEntry>> {
+                async fn list_starred(
+                    &mut self,
+                    owner: Owner,
+                    viewer: UserId,
+                ) -> Result<Vec<NodeEntry>> {
                     let rows = sqlx::query_as::<_, NodeEntryRow>(sql::LIST_STARRED)
                         .bind(viewer.as_uuid())
                         .bind(owner.kind_str())
@@ -426,7 +460,12 @@ macro_rules! impl_meta_tx {
 
                 // --- stars ---
 
-                async fn set_starred(&mut self, user: UserId, node: NodeId, starred: bool) -> Result<()> {
+                async fn set_starred(
+                    &mut self,
+                    user: UserId,
+                    node: NodeId,
+                    starred: bool,
+                ) -> Result<()> {
                     let statement = if starred { sql::STAR } else { sql::UNSTAR };
                     sqlx::query(statement)
                         .bind(user.as_uuid())

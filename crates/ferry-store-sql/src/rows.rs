@@ -6,7 +6,9 @@
 
 use ferry_core::clock::EpochMillis;
 use ferry_core::ids::{NodeId, SessionId, UserId};
-use ferry_core::model::{Node, NodeEntry, NodeKind, Owner, RootKind, Session, UploadToken, User, Version};
+use ferry_core::model::{
+    Node, NodeEntry, NodeKind, Owner, RootKind, Session, UploadToken, User, Version,
+};
 use ferry_core::{Error, Result};
 use uuid::Uuid;
 
@@ -63,7 +65,9 @@ pub struct NodeRow {
 /// The enum columns are text; a value the code does not know means the row was written by
 /// something else (or a newer version), which is a fault, not a missing node.
 fn corrupt(node: Uuid, column: &str, value: &str) -> Error {
-    Error::internal(format_args!("node {node}: unknown {column} {value:?} in the database"))
+    Error::internal(format_args!(
+        "node {node}: unknown {column} {value:?} in the database"
+    ))
 }
 
 impl TryFrom<NodeRow> for Node {
@@ -75,7 +79,9 @@ impl TryFrom<NodeRow> for Node {
         let kind = NodeKind::parse(&row.kind).ok_or_else(|| corrupt(row.id, "kind", &row.kind))?;
         let root = match row.root_kind.as_deref() {
             None => None,
-            Some(text) => Some(RootKind::parse(text).ok_or_else(|| corrupt(row.id, "root_kind", text))?),
+            Some(text) => {
+                Some(RootKind::parse(text).ok_or_else(|| corrupt(row.id, "root_kind", text))?)
+            }
         };
         Ok(Node {
             id: NodeId::from_uuid(row.id),
@@ -248,7 +254,10 @@ mod tests {
 
     #[test]
     fn email_keys_fold_unicode_case() {
-        assert_eq!(email_key(Some("Ærø@Example.ORG")).as_deref(), Some("ærø@example.org"));
+        assert_eq!(
+            email_key(Some("Ærø@Example.ORG")).as_deref(),
+            Some("ærø@example.org")
+        );
         assert_eq!(email_key(None), None);
     }
 }

@@ -60,6 +60,12 @@ macro_rules! buried {
     };
 }
 
+/// Run just before `COMMIT`. PostgreSQL answers `COMMIT` in a transaction that an earlier
+/// error aborted with a silent `ROLLBACK`, which the driver reports as success; this
+/// statement fails in such a transaction instead, so a lost commit is always an error.
+/// SQLite never aborts a whole transaction on a failed statement, and runs it in microseconds.
+pub const COMMIT_GUARD: &str = "SELECT 1";
+
 // --- users ---
 
 pub const INSERT_USER: &str = "INSERT INTO users (id, username, email, email_lower, display_name, \
@@ -111,33 +117,45 @@ pub const INSERT_SESSION: &str = concat!(
     session_cols!(),
     ") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"
 );
-pub const SESSION_BY_TOKEN_HASH: &str = concat!("SELECT ", session_cols!(), " FROM sessions WHERE token_hash = $1");
-pub const SESSION_BY_FILE_KEY_HASH: &str =
-    concat!("SELECT ", session_cols!(), " FROM sessions WHERE file_key_hash = $1");
+pub const SESSION_BY_TOKEN_HASH: &str = concat!(
+    "SELECT ",
+    session_cols!(),
+    " FROM sessions WHERE token_hash = $1"
+);
+pub const SESSION_BY_FILE_KEY_HASH: &str = concat!(
+    "SELECT ",
+    session_cols!(),
+    " FROM sessions WHERE file_key_hash = $1"
+);
 pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE id = $1";
 pub const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE user_id = $1";
 pub const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_ms < $1";
 pub const DELETE_EXPIRED_UPLOAD_TOKENS: &str = "DELETE FROM upload_tokens WHERE expires_ms < $1";
 
-pub const INSERT_UPLOAD_TOKEN: &str = "INSERT INTO upload_tokens (token_hash, user_id, node_id, expires_ms) \
-     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+pub const INSERT_UPLOAD_TOKEN: &str = "INSERT INTO upload_tokens \
+     (token_hash, user_id, node_id, expires_ms) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
 /// Deleting and returning in one statement: two takers cannot both get the token.
-pub const TAKE_UPLOAD_TOKEN: &str =
-    "DELETE FROM upload_tokens WHERE token_hash = $1 RETURNING token_hash, user_id, node_id, expires_ms";
+pub const TAKE_UPLOAD_TOKEN: &str = "DELETE FROM upload_tokens WHERE token_hash = $1 \
+     RETURNING token_hash, user_id, node_id, expires_ms";
 
 // --- nodes ---
 
 /// A counter row rather than an identity column or `max(file_id) + 1`: an id that was handed
 /// out is never handed out again, even after its node is deleted, and the same statement
 /// works on both backends. The row lock also orders concurrent inserts in PostgreSQL.
-pub const NEXT_FILE_ID: &str = "UPDATE counters SET value = value + 1 WHERE name = 'file_id' RETURNING value";
+pub const NEXT_FILE_ID: &str =
+    "UPDATE counters SET value = value + 1 WHERE name = 'file_id' RETURNING value";
 
 pub const INSERT_NODE: &str = "INSERT INTO nodes (id, file_id, owner_kind, owner_id, parent_id, root_kind, \
      name, kind, size, etag, revision, content_hash, created_ms, updated_ms, trashed_ms) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING";
 
 pub const NODE_BY_ID: &str = concat!("SELECT ", node_cols!(), " FROM nodes n WHERE n.id = $1");
-pub const NODE_BY_FILE_ID: &str = concat!("SELECT ", node_cols!(), " FROM nodes n WHERE n.file_id = $1");
+pub const NODE_BY_FILE_ID: &str = concat!(
+    "SELECT ",
+    node_cols!(),
+    " FROM nodes n WHERE n.file_id = $1"
+);
 pub const NODE_EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM nodes WHERE id = $1)";
 pub const ROOT_NODE: &str = concat!(
     "SELECT ",
@@ -246,9 +264,11 @@ pub const USED_BYTES: &str = "SELECT CAST(COALESCE(SUM(v.size), 0) AS BIGINT) FR
 
 // --- stars ---
 
-pub const STAR: &str = "INSERT INTO stars (user_id, node_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+pub const STAR: &str =
+    "INSERT INTO stars (user_id, node_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 pub const UNSTAR: &str = "DELETE FROM stars WHERE user_id = $1 AND node_id = $2";
-pub const IS_STARRED: &str = "SELECT EXISTS (SELECT 1 FROM stars WHERE user_id = $1 AND node_id = $2)";
+pub const IS_STARRED: &str =
+    "SELECT EXISTS (SELECT 1 FROM stars WHERE user_id = $1 AND node_id = $2)";
 
 // --- versions ---
 
@@ -263,8 +283,16 @@ pub const INSERT_VERSION: &str = concat!(
     version_cols!(),
     ") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"
 );
-pub const LIST_VERSIONS: &str = concat!("SELECT ", version_cols!(), " FROM versions WHERE node_id = $1 ORDER BY number");
-pub const VERSION: &str = concat!("SELECT ", version_cols!(), " FROM versions WHERE node_id = $1 AND number = $2");
+pub const LIST_VERSIONS: &str = concat!(
+    "SELECT ",
+    version_cols!(),
+    " FROM versions WHERE node_id = $1 ORDER BY number"
+);
+pub const VERSION: &str = concat!(
+    "SELECT ",
+    version_cols!(),
+    " FROM versions WHERE node_id = $1 AND number = $2"
+);
 /// A node's current hash counts too, so a blob can never be swept from under a file even if
 /// its version row were missing.
 pub const BLOB_IS_REFERENCED: &str = "SELECT EXISTS (SELECT 1 FROM versions WHERE content_hash = $1) \

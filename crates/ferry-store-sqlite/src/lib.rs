@@ -49,7 +49,10 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|e| db_err_in("open the sqlite database", e))?;
-        sqlx::migrate!("./migrations").run(&pool).await.map_err(migrate_err)?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(migrate_err)?;
         tracing::debug!(url, "sqlite metadata store open");
         Ok(SqliteStore { pool })
     }
@@ -85,7 +88,11 @@ impl SqliteStore {
 #[async_trait]
 impl MetaStore for SqliteStore {
     async fn read(&self) -> Result<Box<dyn MetaTx>> {
-        let tx = self.pool.begin().await.map_err(|e| db_err_in("begin read", e))?;
+        let tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(|e| db_err_in("begin read", e))?;
         Ok(Box::new(SqliteTx(tx)))
     }
 

@@ -83,7 +83,11 @@ pub fn file(parent: &Node, name: &str, size: i64) -> Node {
 
 /// A random stand-in for a SHA-256 hex digest.
 pub fn hash() -> String {
-    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
 }
 
 pub fn version(node: &Node, number: i64, size: i64, author: Option<UserId>) -> Version {
@@ -101,7 +105,10 @@ pub fn version(node: &Node, number: i64, size: i64, author: Option<UserId>) -> V
 pub async fn insert(tx: &mut dyn MetaTx, node: &Node) -> Node {
     let file_id = tx.insert_node(node).await.unwrap();
     assert!(file_id > 0, "file ids start at 1");
-    Node { file_id, ..node.clone() }
+    Node {
+        file_id,
+        ..node.clone()
+    }
 }
 
 /// A user with a home folder, committed.

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use ferry::settings::{DatabaseUrl, StorageUrl, StoreSettings};
 use ferry_core::accounts::NewUser;
-use ferry_core::{Actor, Clock, Ferry, ManualClock, SystemClock};
+use ferry_core::ports::MetaStore;
+use ferry_core::{Actor, Clock, CoreSettings, Ferry, ManualClock, SystemClock};
 use ferry_http::AppState;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -30,6 +31,7 @@ pub struct Session {
 }
 
 impl TestServer {
+    /// A server on SQLite and local disk in a fresh temp folder, wired as `ferry serve` wires it.
     pub async fn start() -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let stores = StoreSettings {
@@ -41,6 +43,19 @@ impl TestServer {
         let ferry = ferry::wiring::open_ferry(&stores, clock.clone())
             .await
             .unwrap();
+        Self::serve(ferry, clock, dir).await
+    }
+
+    /// A server on the given metadata store (local disk for content).
+    pub async fn start_on(meta: Arc<dyn MetaStore>) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(SystemClock.now_ms()));
+        let blobs = ferry::wiring::open_blobs(&StorageUrl::Fs(dir.path().join("blobs"))).unwrap();
+        let ferry = Ferry::new(meta, blobs, clock.clone(), CoreSettings::default());
+        Self::serve(ferry, clock, dir).await
+    }
+
+    async fn serve(ferry: Ferry, clock: Arc<ManualClock>, dir: tempfile::TempDir) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

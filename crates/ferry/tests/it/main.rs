@@ -8,3 +8,4 @@ mod fileago_auth;
 mod fileago_content;
 mod fileago_nodes;
 mod harness;
+mod postgres;
