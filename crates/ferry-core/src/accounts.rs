@@ -164,6 +164,34 @@ impl Ferry {
         })
     }
 
+    /// The caller behind a username (or email) and password sent with the request itself
+    /// (HTTP Basic on WebDAV and OCS). Verified logins are remembered briefly (see
+    /// `login_cache`), always re-checked against the current password hash.
+    pub async fn authenticate_password(&self, login: &str, password: &str) -> Result<Actor> {
+        let now = self.now_ms();
+        if let Some(hit) = self.login_cache.get(login, password, now) {
+            let mut tx = self.meta.read().await?;
+            if let Some(user) = tx.user_by_id(hit.user_id).await?
+                && user.password_hash == hit.password_hash
+            {
+                return user_actor(user, None);
+            }
+        }
+        let mut tx = self.meta.read().await?;
+        let user = tx.user_by_login(login.trim()).await?;
+        drop(tx);
+        let Some(user) = user else {
+            let _ = password::verify(password.to_owned(), dummy_hash().await?).await;
+            return Err(Error::Unauthenticated);
+        };
+        if !password::verify(password.to_owned(), user.password_hash.clone()).await? {
+            return Err(Error::Unauthenticated);
+        }
+        self.login_cache
+            .put(login, password, user.id, user.password_hash.clone(), now);
+        user_actor(user, None)
+    }
+
     /// The caller behind a session token (`Authorization: Bearer …`).
     pub async fn authenticate_token(&self, token: &str) -> Result<Actor> {
         let mut tx = self.meta.read().await?;
@@ -189,14 +217,7 @@ impl Ferry {
             .user_by_id(session.user_id)
             .await?
             .ok_or(Error::Unauthenticated)?;
-        if !user.is_active {
-            return Err(Error::Unauthenticated);
-        }
-        Ok(Actor::User(UserActor {
-            user_id: user.id,
-            is_admin: user.is_admin,
-            session_id: Some(session.id),
-        }))
+        user_actor(user, Some(session.id))
     }
 
     /// Ends the caller's session at once.
@@ -341,6 +362,19 @@ impl Ferry {
         let used_bytes = tx.used_bytes(Owner::User(user.id)).await?;
         Ok(UserProfile { user, used_bytes })
     }
+}
+
+/// The caller a user account acts as; a disabled account cannot act at all.
+fn user_actor(user: User, session_id: Option<crate::ids::SessionId>) -> Result<Actor> {
+    if !user.is_active {
+        return Err(Error::Unauthenticated);
+    }
+    Ok(Actor::User(UserActor {
+        user_id: user.id,
+        username: user.username,
+        is_admin: user.is_admin,
+        session_id,
+    }))
 }
 
 /// A real argon2id hash of a random string, verified against when the account does not

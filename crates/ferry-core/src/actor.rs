@@ -13,6 +13,8 @@ pub enum Actor {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserActor {
     pub user_id: UserId,
+    /// The login name (Nextcloud clients use it as the DAV user in URLs).
+    pub username: String,
     pub is_admin: bool,
     /// The session the request came with, if any (a logout ends exactly this one).
     pub session_id: Option<SessionId>,

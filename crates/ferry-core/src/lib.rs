@@ -17,6 +17,7 @@ pub use ids::{GroupId, NodeId, SessionId, UserId};
 
 pub mod accounts;
 pub mod files;
+mod login_cache;
 pub mod names;
 pub mod password;
 pub mod secret;

@@ -30,6 +30,7 @@ pub struct Ferry {
     pub(crate) blobs: Arc<dyn BlobStore>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) settings: CoreSettings,
+    pub(crate) login_cache: Arc<crate::login_cache::LoginCache>,
 }
 
 impl Ferry {
@@ -44,6 +45,7 @@ impl Ferry {
             blobs,
             clock,
             settings,
+            login_cache: Arc::default(),
         }
     }
 

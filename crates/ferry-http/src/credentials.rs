@@ -52,6 +52,21 @@ pub async fn bearer_actor(ferry: &Ferry, headers: &HeaderMap) -> Result<Actor> {
     }
 }
 
+/// The caller behind a bearer session token or HTTP Basic user name (or email) and
+/// password: what WebDAV and OCS accept. No credentials at all is `Unauthenticated`.
+pub async fn bearer_or_basic_actor(ferry: &Ferry, headers: &HeaderMap) -> Result<Actor> {
+    match credentials(headers)? {
+        Credentials::Bearer(token) => ferry.authenticate_token(&token).await,
+        Credentials::Basic { user, password } => {
+            ferry.authenticate_password(&user, &password).await
+        }
+        Credentials::None => Err(Error::Unauthenticated),
+    }
+}
+
+/// The challenge sent with a 401 on faces that take HTTP Basic.
+pub const BASIC_CHALLENGE: &str = "Basic realm=\"Ferry\", charset=\"UTF-8\"";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -95,6 +95,7 @@ impl Ferry {
         Ok(UploadGrant {
             actor: Actor::User(UserActor {
                 user_id: user.id,
+                username: user.username.clone(),
                 is_admin: user.is_admin,
                 session_id: None,
             }),
