@@ -8,4 +8,5 @@ mod fileago_auth;
 mod fileago_content;
 mod fileago_nodes;
 mod harness;
+mod ocs;
 mod postgres;

@@ -1,0 +1,37 @@
+//! The Nextcloud-compatible face: `/status.php` and the OCS API (`/ocs/v1.php/…` and
+//! `/ocs/v2.php/…`), as the desktop client, nc-py-api and rclone expect them.
+//!
+//! Every OCS answer, errors included, is the OCS envelope
+//! `{"ocs":{"meta":{…},"data":…}}` — XML by default, compact JSON with `format=json` or
+//! `Accept: application/json`. v1 answers HTTP 200 with statuscode 100 (401 stays 401);
+//! v2 answers the real HTTP status with statuscode 200.
+
+mod endpoints;
+mod envelope;
+mod error;
+mod xml;
+
+use axum::routing::get;
+use axum::{Extension, Router};
+use ferry_http::AppState;
+
+pub use envelope::OcsVersion;
+
+/// `/status.php` and both OCS versions.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/status.php", get(endpoints::status::status))
+        .nest("/ocs/v1.php", ocs_routes().layer(Extension(OcsVersion::V1)))
+        .nest("/ocs/v2.php", ocs_routes().layer(Extension(OcsVersion::V2)))
+}
+
+fn ocs_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/cloud/capabilities",
+            get(endpoints::capabilities::capabilities),
+        )
+        .route("/cloud/user", get(endpoints::user::current_user))
+        .route("/config", get(endpoints::config::config))
+        .fallback(endpoints::not_found)
+}
