@@ -168,6 +168,9 @@ impl Ferry {
     /// (HTTP Basic on WebDAV and OCS). Verified logins are remembered briefly (see
     /// `login_cache`), always re-checked against the current password hash.
     pub async fn authenticate_password(&self, login: &str, password: &str) -> Result<Actor> {
+        if let Some(actor) = self.authenticate_app_password(login, password).await? {
+            return Ok(actor);
+        }
         let now = self.now_ms();
         if let Some(hit) = self.login_cache.get(login, password, now) {
             let mut tx = self.meta.read().await?;
@@ -374,6 +377,7 @@ fn user_actor(user: User, session_id: Option<crate::ids::SessionId>) -> Result<A
         username: user.username,
         is_admin: user.is_admin,
         session_id,
+        app_password_id: None,
     }))
 }
 

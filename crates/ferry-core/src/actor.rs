@@ -18,6 +18,8 @@ pub struct UserActor {
     pub is_admin: bool,
     /// The session the request came with, if any (a logout ends exactly this one).
     pub session_id: Option<SessionId>,
+    /// The app password the request came with, if any (revoking "this device" ends it).
+    pub app_password_id: Option<crate::ids::AppPasswordId>,
 }
 
 impl Actor {

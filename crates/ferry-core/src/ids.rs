@@ -56,6 +56,18 @@ uuid_id!(
     /// A login session.
     SessionId
 );
+uuid_id!(
+    /// A chunked upload session (a Nextcloud upload folder or a legacy `-chunking-` transfer).
+    UploadId
+);
+uuid_id!(
+    /// An app password (a device's own credential, revocable on its own).
+    AppPasswordId
+);
+uuid_id!(
+    /// A pending Nextcloud login flow v2.
+    LoginFlowId
+);
 
 #[cfg(test)]
 mod tests {

@@ -16,6 +16,7 @@ pub use error::{Error, Result};
 pub use ids::{GroupId, NodeId, SessionId, UserId};
 
 pub mod accounts;
+pub mod devices;
 pub mod files;
 mod login_cache;
 pub mod names;

@@ -165,6 +165,44 @@ pub struct Session {
     pub expires_ms: EpochMillis,
 }
 
+/// A device's own password for Basic auth (Nextcloud app passwords). Stored only hashed;
+/// revoking it leaves the account password and other devices alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppPassword {
+    pub id: crate::ids::AppPasswordId,
+    pub user_id: UserId,
+    /// What the device called itself (the client's User-Agent or a chosen name).
+    pub name: String,
+    pub token_hash: String,
+    pub created_ms: EpochMillis,
+    pub last_used_ms: Option<EpochMillis>,
+}
+
+/// A Nextcloud login flow v2: a client polls with one token while its user signs in in a
+/// browser with the other. Both tokens are stored hashed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginFlow {
+    pub id: crate::ids::LoginFlowId,
+    pub poll_token_hash: String,
+    pub login_token_hash: String,
+    pub created_ms: EpochMillis,
+    pub expires_ms: EpochMillis,
+    /// The app password the flow will hand out, made when the flow starts and sealed with
+    /// the poll token (which only the client holds), so the database alone never reveals
+    /// it. Hex.
+    pub sealed_app_password: String,
+    /// The stored form of that app password, for the `app_passwords` row made on grant.
+    pub app_password_hash: String,
+    /// Set once the user has signed in and granted access.
+    pub grant: Option<LoginGrant>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginGrant {
+    pub user_id: UserId,
+    pub login_name: String,
+}
+
 /// A short-lived, single-use permission to upload into a folder or onto a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UploadToken {
@@ -172,4 +210,121 @@ pub struct UploadToken {
     pub user_id: UserId,
     pub node_id: NodeId,
     pub expires_ms: EpochMillis,
+}
+
+// --- dav: dead properties, locks, folder statistics ---
+
+/// A property a client stored on a node that Ferry keeps without interpreting
+/// (a WebDAV "dead" property). `value` is an XML fragment; core never parses it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeadProp {
+    pub node_id: NodeId,
+    pub namespace: String,
+    pub name: String,
+    pub value: String,
+}
+
+/// A WebDAV write lock on a node (and, when `deep`, everything below it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DavLock {
+    /// `opaquelocktoken:<uuid>`.
+    pub token: String,
+    pub node_id: NodeId,
+    /// Who took it: only they may use its token.
+    pub user_id: UserId,
+    pub exclusive: bool,
+    pub deep: bool,
+    /// The client's `<owner>` content, kept verbatim.
+    pub owner_xml: String,
+    pub timeout_secs: i64,
+    pub created_ms: EpochMillis,
+    pub expires_ms: EpochMillis,
+}
+
+/// Facts about a node that are computed over its subtree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeStats {
+    pub node_id: NodeId,
+    /// Bytes of the live files at and below the node (a file: its own size).
+    pub tree_size: i64,
+    /// Live files and folders directly inside.
+    pub files: i64,
+    pub folders: i64,
+    /// The checksum the client sent with the current version (e.g. `SHA1:…`), if any.
+    pub checksum: Option<String>,
+}
+
+// --- chunked uploads ---
+
+/// Which of the Nextcloud chunked-upload protocols a session follows; it decides how part
+/// names are checked and in which order the parts are joined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UploadVariant {
+    /// An upload folder made without a destination (nextcloudcmd's "NG" chunking, rclone,
+    /// nc-py-api v1): any part names, joined in byte-wise name order.
+    V1,
+    /// An upload folder made with a destination (Nextcloud ≥ 26, S3-multipart friendly):
+    /// parts are numbered 1..=10000 and joined in numeric order.
+    V2,
+    /// Legacy `<name>-chunking-<transfer>-<count>-<index>` PUTs on the files endpoint:
+    /// parts are indexes 0..count, joined in numeric order once all have arrived.
+    Legacy,
+}
+
+impl UploadVariant {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            UploadVariant::V1 => "v1",
+            UploadVariant::V2 => "v2",
+            UploadVariant::Legacy => "legacy",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "v1" => Some(UploadVariant::V1),
+            "v2" => Some(UploadVariant::V2),
+            "legacy" => Some(UploadVariant::Legacy),
+            _ => None,
+        }
+    }
+}
+
+/// Where an upload's file will be stored: a name in a folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadDestination {
+    pub parent: NodeId,
+    pub name: String,
+}
+
+/// A chunked upload in progress: its parts wait in the blob store until they are joined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadSession {
+    pub id: crate::ids::UploadId,
+    /// Only this user sees the session.
+    pub user_id: UserId,
+    /// The client's name for the upload (its upload folder), unique per user. Legacy
+    /// transfers are kept as `legacy/<transfer>`, which no folder name can spell.
+    pub transfer_id: String,
+    pub variant: UploadVariant,
+    /// Known up front for v2 and legacy sessions.
+    pub destination: Option<UploadDestination>,
+    /// The client's `OC-Total-Length`, when it sent one.
+    pub total_length: Option<i64>,
+    /// Legacy sessions: how many parts make the file.
+    pub chunk_count: Option<i64>,
+    pub created_ms: EpochMillis,
+    /// Last activity; a session idle for a day expires.
+    pub touched_ms: EpochMillis,
+    /// Set while one caller joins the parts; it also names that caller's claim.
+    pub assembling_ms: Option<EpochMillis>,
+}
+
+/// One stored part of an upload session, kept as a committed blob of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadPart {
+    pub upload_id: crate::ids::UploadId,
+    pub name: String,
+    pub content_hash: String,
+    pub size: i64,
+    pub created_ms: EpochMillis,
 }

@@ -8,7 +8,10 @@ use futures::stream::BoxStream;
 use crate::clock::EpochMillis;
 use crate::error::Result;
 use crate::ids::{NodeId, SessionId, UserId};
-use crate::model::{Node, NodeEntry, Owner, RootKind, Session, UploadToken, User, Version};
+use crate::model::{
+    DavLock, DeadProp, Node, NodeEntry, NodeStats, Owner, RootKind, Session, UploadToken, User,
+    Version,
+};
 
 /// The metadata database. Everything happens inside a transaction.
 #[async_trait]
@@ -48,11 +51,44 @@ pub trait MetaTx: Send {
     async fn delete_session(&mut self, id: SessionId) -> Result<()>;
     /// Removes every session of the user; returns how many.
     async fn delete_sessions_of(&mut self, user: UserId) -> Result<u64>;
-    /// Removes sessions and upload tokens that expired before `now`.
+    /// Removes sessions, upload tokens and login flows that expired before `now`.
     async fn delete_expired(&mut self, now: EpochMillis) -> Result<u64>;
     async fn insert_upload_token(&mut self, token: &UploadToken) -> Result<()>;
     /// Removes the token and returns it: a token works once.
     async fn take_upload_token(&mut self, token_hash: &str) -> Result<Option<UploadToken>>;
+
+    // --- app passwords and login flows ---
+    /// `AlreadyExists` if the hash is taken.
+    async fn insert_app_password(&mut self, password: &crate::model::AppPassword) -> Result<()>;
+    async fn app_password_by_hash(
+        &mut self,
+        token_hash: &str,
+    ) -> Result<Option<crate::model::AppPassword>>;
+    /// Newest first.
+    async fn list_app_passwords(&mut self, user: UserId) -> Result<Vec<crate::model::AppPassword>>;
+    /// Returns false if there was no such app password.
+    async fn delete_app_password(&mut self, id: crate::ids::AppPasswordId) -> Result<bool>;
+    async fn touch_app_password(
+        &mut self,
+        id: crate::ids::AppPasswordId,
+        now: EpochMillis,
+    ) -> Result<()>;
+    async fn insert_login_flow(&mut self, flow: &crate::model::LoginFlow) -> Result<()>;
+    async fn login_flow_by_poll_hash(
+        &mut self,
+        poll_token_hash: &str,
+    ) -> Result<Option<crate::model::LoginFlow>>;
+    async fn login_flow_by_login_hash(
+        &mut self,
+        login_token_hash: &str,
+    ) -> Result<Option<crate::model::LoginFlow>>;
+    /// Records the grant of a pending flow; false if the flow is gone or already granted.
+    async fn grant_login_flow(
+        &mut self,
+        id: crate::ids::LoginFlowId,
+        grant: &crate::model::LoginGrant,
+    ) -> Result<bool>;
+    async fn delete_login_flow(&mut self, id: crate::ids::LoginFlowId) -> Result<()>;
 
     // --- nodes ---
     /// Inserts the node and returns the `file_id` the store assigned (the field's value is
@@ -96,8 +132,97 @@ pub trait MetaTx: Send {
     /// Oldest first.
     async fn list_versions(&mut self, node: NodeId) -> Result<Vec<Version>>;
     async fn version(&mut self, node: NodeId, number: i64) -> Result<Option<Version>>;
-    /// Whether any version refers to the content hash (the blob sweep asks).
+    /// Whether any version, node or upload part refers to the content hash (the blob sweep
+    /// asks).
     async fn blob_is_referenced(&mut self, content_hash: &str) -> Result<bool>;
+
+    // --- chunked uploads ---
+    /// `AlreadyExists` if the user already has a session with that transfer id.
+    async fn insert_upload_session(&mut self, session: &crate::model::UploadSession) -> Result<()>;
+    /// The user's session with that transfer id, if it was active at or after `idle_before`.
+    async fn upload_session(
+        &mut self,
+        user: UserId,
+        transfer_id: &str,
+        idle_before: EpochMillis,
+    ) -> Result<Option<crate::model::UploadSession>>;
+    /// Like [`MetaTx::upload_session`], but also sets its `touched_ms` to `now`. The update
+    /// holds the session's row until the transaction ends, so writers of one session take
+    /// turns on PostgreSQL too (SQLite's write transactions take turns anyway) and each sees
+    /// the parts the previous one added.
+    async fn touch_upload_session(
+        &mut self,
+        user: UserId,
+        transfer_id: &str,
+        idle_before: EpochMillis,
+        now: EpochMillis,
+    ) -> Result<Option<crate::model::UploadSession>>;
+    /// Sets `assembling_ms` (`None` releases the claim).
+    async fn set_upload_assembling(
+        &mut self,
+        id: crate::ids::UploadId,
+        assembling_ms: Option<EpochMillis>,
+    ) -> Result<()>;
+    /// Removes the session and its parts (their blobs are left to the sweep); false if
+    /// there was no such session.
+    async fn delete_upload_session(&mut self, id: crate::ids::UploadId) -> Result<bool>;
+    /// Removes the sessions last active before `idle_before`, with their parts; returns how
+    /// many sessions went.
+    async fn delete_idle_upload_sessions(&mut self, idle_before: EpochMillis) -> Result<u64>;
+    /// Adds the part, or replaces the session's part of the same name and returns it.
+    async fn put_upload_part(
+        &mut self,
+        part: &crate::model::UploadPart,
+    ) -> Result<Option<crate::model::UploadPart>>;
+    /// A session's parts in byte-wise name order.
+    async fn list_upload_parts(
+        &mut self,
+        id: crate::ids::UploadId,
+    ) -> Result<Vec<crate::model::UploadPart>>;
+    /// False if the session had no part of that name.
+    async fn delete_upload_part(&mut self, id: crate::ids::UploadId, name: &str) -> Result<bool>;
+    /// Bytes in the parts of all the user's sessions.
+    async fn upload_part_bytes(&mut self, user: UserId) -> Result<i64>;
+
+    // --- dav: dead properties, statistics, checksums, locks ---
+    /// Dead properties of the node and of its live children, ordered by node, namespace, name.
+    async fn dead_props_in(&mut self, id: NodeId) -> Result<Vec<DeadProp>>;
+    /// Sets (inserts or replaces) one dead property.
+    async fn set_dead_prop(&mut self, prop: &DeadProp) -> Result<()>;
+    /// Removes one dead property; no error if it was not there.
+    async fn remove_dead_prop(&mut self, node: NodeId, namespace: &str, name: &str) -> Result<()>;
+    /// Copies every dead property of `from` onto `to` (keeping those `to` already has).
+    async fn copy_dead_props(&mut self, from: NodeId, to: NodeId) -> Result<()>;
+    /// Statistics of the node and of each of its live children, in one query (sizes summed
+    /// over the live subtrees).
+    async fn node_stats_in(&mut self, id: NodeId) -> Result<Vec<NodeStats>>;
+    /// Stores the client's checksum with a version (`None` clears it).
+    async fn set_version_checksum(
+        &mut self,
+        node: NodeId,
+        number: i64,
+        checksum: Option<&str>,
+    ) -> Result<()>;
+    /// `AlreadyExists` if the token is taken.
+    async fn insert_lock(&mut self, lock: &DavLock) -> Result<()>;
+    async fn lock_by_token(&mut self, token: &str) -> Result<Option<DavLock>>;
+    /// Unexpired locks on the node itself and deep locks on its ancestors, the nearest last.
+    async fn locks_covering(&mut self, id: NodeId, now: EpochMillis) -> Result<Vec<DavLock>>;
+    /// Unexpired locks on live nodes strictly below the node.
+    async fn locks_below(&mut self, id: NodeId, now: EpochMillis) -> Result<Vec<DavLock>>;
+    /// Gives the lock a new timeout; false if there is no such lock.
+    async fn refresh_lock(
+        &mut self,
+        token: &str,
+        timeout_secs: i64,
+        expires_ms: EpochMillis,
+    ) -> Result<bool>;
+    /// False if there was no such lock.
+    async fn delete_lock(&mut self, token: &str) -> Result<bool>;
+    /// Removes the locks on the node and on everything below it; returns how many.
+    async fn delete_locks_in(&mut self, id: NodeId) -> Result<u64>;
+    /// Removes locks that expired before `now`; returns how many.
+    async fn delete_expired_locks(&mut self, now: EpochMillis) -> Result<u64>;
 }
 
 /// A byte range of a blob: `start..start+len`.
@@ -133,6 +258,36 @@ pub trait BlobStore: Send + Sync + 'static {
     async fn list(&self) -> Result<Vec<BlobInfo>>;
     /// Removes staged writes left behind by a crash; returns how many. Call on start.
     async fn clean_staging(&self) -> Result<u64>;
+
+    /// Joins committed blobs, in order, into one new staged blob (chunked uploads). This
+    /// default streams each blob through a new writer, so memory stays bounded and the hash
+    /// is computed on the way. A store that can join objects on its side (S3
+    /// `UploadPartCopy`) overrides it to avoid copying the bytes through Ferry, as long as
+    /// it can still name the result by its SHA-256. On failure nothing is left staged.
+    async fn concat(&self, content_hashes: &[String]) -> Result<Box<dyn StagedBlob>> {
+        let mut writer = self.writer().await?;
+        for hash in content_hashes {
+            if let Err(e) = copy_into(self, hash, writer.as_mut()).await {
+                writer.abort().await;
+                return Err(e);
+            }
+        }
+        writer.finish().await
+    }
+}
+
+/// Streams one committed blob into a writer (for [`BlobStore::concat`]).
+async fn copy_into<S: BlobStore + ?Sized>(
+    store: &S,
+    content_hash: &str,
+    writer: &mut dyn BlobWriter,
+) -> Result<()> {
+    use futures::StreamExt;
+    let mut stream = store.read(content_hash, None).await?;
+    while let Some(chunk) = stream.next().await {
+        writer.write(chunk?).await?;
+    }
+    Ok(())
 }
 
 #[async_trait]

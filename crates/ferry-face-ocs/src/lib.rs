@@ -11,7 +11,7 @@ mod envelope;
 mod error;
 mod xml;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Router};
 use ferry_http::AppState;
 
@@ -21,6 +21,15 @@ pub use envelope::OcsVersion;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/status.php", get(endpoints::status::status))
+        .route("/index.php/login/v2", post(endpoints::login_flow::start))
+        .route(
+            "/index.php/login/v2/poll",
+            post(endpoints::login_flow::poll),
+        )
+        .route(
+            "/index.php/login/v2/flow/{token}",
+            get(endpoints::login_flow::page).post(endpoints::login_flow::grant),
+        )
         .nest("/ocs/v1.php", ocs_routes().layer(Extension(OcsVersion::V1)))
         .nest("/ocs/v2.php", ocs_routes().layer(Extension(OcsVersion::V2)))
 }
@@ -33,5 +42,13 @@ fn ocs_routes() -> Router<AppState> {
         )
         .route("/cloud/user", get(endpoints::user::current_user))
         .route("/config", get(endpoints::config::config))
+        .route(
+            "/core/getapppassword",
+            get(endpoints::app_password::get_app_password),
+        )
+        .route(
+            "/core/apppassword",
+            axum::routing::delete(endpoints::app_password::delete_app_password),
+        )
         .fallback(endpoints::not_found)
 }

@@ -9,11 +9,15 @@ mod error;
 mod macros;
 mod rows;
 pub mod sql;
+mod upload_rows;
 
 pub use error::{db_err, db_err_in, migrate_err};
+pub use rows::{AppPasswordRow, LoginFlowRow};
 pub use rows::{
-    NodeEntryRow, NodeRow, SessionRow, UploadTokenRow, UserRow, VersionRow, convert_all, email_key,
+    DavLockRow, DeadPropRow, NodeEntryRow, NodeRow, NodeStatsRow, SessionRow, UploadTokenRow,
+    UserRow, VersionRow, convert_all, email_key,
 };
+pub use upload_rows::{UploadPartRow, UploadSessionRow};
 
 /// What [`impl_meta_tx!`] expands to refers to, so the backend crates need not name these
 /// crates themselves.

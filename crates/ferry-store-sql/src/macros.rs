@@ -15,15 +15,16 @@ macro_rules! impl_meta_tx {
             use $crate::__private::ferry_core::clock::EpochMillis;
             use $crate::__private::ferry_core::ids::{NodeId, SessionId, UserId};
             use $crate::__private::ferry_core::model::{
-                Node, NodeEntry, Owner, RootKind, Session, UploadToken, User, Version,
+                DavLock, DeadProp, Node, NodeEntry, NodeStats, Owner, RootKind, Session,
+                UploadToken, User, Version,
             };
             use $crate::__private::ferry_core::ports::MetaTx;
             use $crate::__private::ferry_core::{Error, Result};
             use $crate::__private::sqlx;
             use $crate::sql;
             use $crate::{
-                NodeEntryRow, NodeRow, SessionRow, UploadTokenRow, UserRow, VersionRow,
-                convert_all, db_err_in, email_key,
+                DavLockRow, DeadPropRow, NodeEntryRow, NodeRow, NodeStatsRow, SessionRow,
+                UploadTokenRow, UserRow, VersionRow, convert_all, db_err_in, email_key,
             };
 
             #[$crate::__private::async_trait]
@@ -211,7 +212,159 @@ macro_rules! impl_meta_tx {
                         .execute(&mut *self.0)
                         .await
                         .map_err(|e| db_err_in("delete_expired", e))?;
-                    Ok(sessions.rows_affected() + tokens.rows_affected())
+                    let flows = sqlx::query(sql::DELETE_EXPIRED_LOGIN_FLOWS)
+                        .bind(now)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("delete_expired", e))?;
+                    Ok(sessions.rows_affected() + tokens.rows_affected() + flows.rows_affected())
+                }
+
+                // --- app passwords and login flows ---
+
+                async fn insert_app_password(
+                    &mut self,
+                    password: &$crate::__private::ferry_core::model::AppPassword,
+                ) -> Result<()> {
+                    let done = sqlx::query(sql::INSERT_APP_PASSWORD)
+                        .bind(password.id.as_uuid())
+                        .bind(password.user_id.as_uuid())
+                        .bind(&password.name)
+                        .bind(&password.token_hash)
+                        .bind(password.created_ms)
+                        .bind(password.last_used_ms)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("insert_app_password", e))?;
+                    if done.rows_affected() == 0 {
+                        return Err(Error::AlreadyExists("app password".to_owned()));
+                    }
+                    Ok(())
+                }
+
+                async fn app_password_by_hash(
+                    &mut self,
+                    token_hash: &str,
+                ) -> Result<Option<$crate::__private::ferry_core::model::AppPassword>> {
+                    let row =
+                        sqlx::query_as::<_, $crate::AppPasswordRow>(sql::APP_PASSWORD_BY_HASH)
+                            .bind(token_hash)
+                            .fetch_optional(&mut *self.0)
+                            .await
+                            .map_err(|e| db_err_in("app_password_by_hash", e))?;
+                    Ok(row.map(Into::into))
+                }
+
+                async fn list_app_passwords(
+                    &mut self,
+                    user: UserId,
+                ) -> Result<Vec<$crate::__private::ferry_core::model::AppPassword>> {
+                    let rows = sqlx::query_as::<_, $crate::AppPasswordRow>(sql::LIST_APP_PASSWORDS)
+                        .bind(user.as_uuid())
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("list_app_passwords", e))?;
+                    Ok(rows.into_iter().map(Into::into).collect())
+                }
+
+                async fn delete_app_password(
+                    &mut self,
+                    id: $crate::__private::ferry_core::ids::AppPasswordId,
+                ) -> Result<bool> {
+                    let done = sqlx::query(sql::DELETE_APP_PASSWORD)
+                        .bind(id.as_uuid())
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("delete_app_password", e))?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn touch_app_password(
+                    &mut self,
+                    id: $crate::__private::ferry_core::ids::AppPasswordId,
+                    now: EpochMillis,
+                ) -> Result<()> {
+                    sqlx::query(sql::TOUCH_APP_PASSWORD)
+                        .bind(id.as_uuid())
+                        .bind(now)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("touch_app_password", e))?;
+                    Ok(())
+                }
+
+                async fn insert_login_flow(
+                    &mut self,
+                    flow: &$crate::__private::ferry_core::model::LoginFlow,
+                ) -> Result<()> {
+                    let done = sqlx::query(sql::INSERT_LOGIN_FLOW)
+                        .bind(flow.id.as_uuid())
+                        .bind(&flow.poll_token_hash)
+                        .bind(&flow.login_token_hash)
+                        .bind(flow.created_ms)
+                        .bind(flow.expires_ms)
+                        .bind(&flow.sealed_app_password)
+                        .bind(&flow.app_password_hash)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("insert_login_flow", e))?;
+                    if done.rows_affected() == 0 {
+                        return Err(Error::AlreadyExists("login flow".to_owned()));
+                    }
+                    Ok(())
+                }
+
+                async fn login_flow_by_poll_hash(
+                    &mut self,
+                    poll_token_hash: &str,
+                ) -> Result<Option<$crate::__private::ferry_core::model::LoginFlow>> {
+                    let row =
+                        sqlx::query_as::<_, $crate::LoginFlowRow>(sql::LOGIN_FLOW_BY_POLL_HASH)
+                            .bind(poll_token_hash)
+                            .fetch_optional(&mut *self.0)
+                            .await
+                            .map_err(|e| db_err_in("login_flow_by_poll_hash", e))?;
+                    Ok(row.map(Into::into))
+                }
+
+                async fn login_flow_by_login_hash(
+                    &mut self,
+                    login_token_hash: &str,
+                ) -> Result<Option<$crate::__private::ferry_core::model::LoginFlow>> {
+                    let row =
+                        sqlx::query_as::<_, $crate::LoginFlowRow>(sql::LOGIN_FLOW_BY_LOGIN_HASH)
+                            .bind(login_token_hash)
+                            .fetch_optional(&mut *self.0)
+                            .await
+                            .map_err(|e| db_err_in("login_flow_by_login_hash", e))?;
+                    Ok(row.map(Into::into))
+                }
+
+                async fn grant_login_flow(
+                    &mut self,
+                    id: $crate::__private::ferry_core::ids::LoginFlowId,
+                    grant: &$crate::__private::ferry_core::model::LoginGrant,
+                ) -> Result<bool> {
+                    let done = sqlx::query(sql::GRANT_LOGIN_FLOW)
+                        .bind(id.as_uuid())
+                        .bind(grant.user_id.as_uuid())
+                        .bind(&grant.login_name)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("grant_login_flow", e))?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn delete_login_flow(
+                    &mut self,
+                    id: $crate::__private::ferry_core::ids::LoginFlowId,
+                ) -> Result<()> {
+                    sqlx::query(sql::DELETE_LOGIN_FLOW)
+                        .bind(id.as_uuid())
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("delete_login_flow", e))?;
+                    Ok(())
                 }
 
                 async fn insert_upload_token(&mut self, token: &UploadToken) -> Result<()> {
@@ -529,6 +682,352 @@ macro_rules! impl_meta_tx {
                         .fetch_one(&mut *self.0)
                         .await
                         .map_err(|e| db_err_in("blob_is_referenced", e))
+                }
+
+                // --- chunked uploads ---
+
+                async fn insert_upload_session(
+                    &mut self,
+                    session: &$crate::__private::ferry_core::model::UploadSession,
+                ) -> Result<()> {
+                    let dest = session.destination.as_ref();
+                    let done = sqlx::query(sql::INSERT_UPLOAD_SESSION)
+                        .bind(session.id.as_uuid())
+                        .bind(session.user_id.as_uuid())
+                        .bind(&session.transfer_id)
+                        .bind(session.variant.as_str())
+                        .bind(dest.map(|d| d.parent.as_uuid()))
+                        .bind(dest.map(|d| d.name.as_str()))
+                        .bind(session.total_length)
+                        .bind(session.chunk_count)
+                        .bind(session.created_ms)
+                        .bind(session.touched_ms)
+                        .bind(session.assembling_ms)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("insert_upload_session", e))?;
+                    if done.rows_affected() == 0 {
+                        return Err(Error::AlreadyExists(format!(
+                            "upload '{}'",
+                            session.transfer_id
+                        )));
+                    }
+                    Ok(())
+                }
+
+                async fn upload_session(
+                    &mut self,
+                    user: UserId,
+                    transfer_id: &str,
+                    idle_before: EpochMillis,
+                ) -> Result<Option<$crate::__private::ferry_core::model::UploadSession>> {
+                    let row = sqlx::query_as::<_, $crate::UploadSessionRow>(sql::UPLOAD_SESSION)
+                        .bind(user.as_uuid())
+                        .bind(transfer_id)
+                        .bind(idle_before)
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("upload_session", e))?;
+                    row.map(TryFrom::try_from).transpose()
+                }
+
+                async fn touch_upload_session(
+                    &mut self,
+                    user: UserId,
+                    transfer_id: &str,
+                    idle_before: EpochMillis,
+                    now: EpochMillis,
+                ) -> Result<Option<$crate::__private::ferry_core::model::UploadSession>> {
+                    let row =
+                        sqlx::query_as::<_, $crate::UploadSessionRow>(sql::TOUCH_UPLOAD_SESSION)
+                            .bind(user.as_uuid())
+                            .bind(transfer_id)
+                            .bind(idle_before)
+                            .bind(now)
+                            .fetch_optional(&mut *self.0)
+                            .await
+                            .map_err(|e| db_err_in("touch_upload_session", e))?;
+                    row.map(TryFrom::try_from).transpose()
+                }
+
+                async fn set_upload_assembling(
+                    &mut self,
+                    id: $crate::__private::ferry_core::ids::UploadId,
+                    assembling_ms: Option<EpochMillis>,
+                ) -> Result<()> {
+                    sqlx::query(sql::SET_UPLOAD_ASSEMBLING)
+                        .bind(id.as_uuid())
+                        .bind(assembling_ms)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("set_upload_assembling", e))?;
+                    Ok(())
+                }
+
+                async fn delete_upload_session(
+                    &mut self,
+                    id: $crate::__private::ferry_core::ids::UploadId,
+                ) -> Result<bool> {
+                    let done = sqlx::query(sql::DELETE_UPLOAD_SESSION)
+                        .bind(id.as_uuid())
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("delete_upload_session", e))?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn delete_idle_upload_sessions(
+                    &mut self,
+                    idle_before: EpochMillis,
+                ) -> Result<u64> {
+                    let done = sqlx::query(sql::DELETE_IDLE_UPLOAD_SESSIONS)
+                        .bind(idle_before)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("delete_idle_upload_sessions", e))?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn put_upload_part(
+                    &mut self,
+                    part: &$crate::__private::ferry_core::model::UploadPart,
+                ) -> Result<Option<$crate::__private::ferry_core::model::UploadPart>> {
+                    let replaced =
+                        sqlx::query_as::<_, $crate::UploadPartRow>(sql::TAKE_UPLOAD_PART)
+                            .bind(part.upload_id.as_uuid())
+                            .bind(&part.name)
+                            .fetch_optional(&mut *self.0)
+                            .await
+                            .map_err(|e| db_err_in("put_upload_part", e))?;
+                    let done = sqlx::query(sql::INSERT_UPLOAD_PART)
+                        .bind(part.upload_id.as_uuid())
+                        .bind(&part.name)
+                        .bind(&part.content_hash)
+                        .bind(part.size)
+                        .bind(part.created_ms)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("put_upload_part", e))?;
+                    if done.rows_affected() == 0 {
+                        // The same name was just taken away; only a concurrent writer that
+                        // did not lock the session first could have put it back.
+                        return Err(Error::AlreadyExists(format!("part '{}'", part.name)));
+                    }
+                    Ok(replaced.map(Into::into))
+                }
+
+                async fn list_upload_parts(
+                    &mut self,
+                    id: $crate::__private::ferry_core::ids::UploadId,
+                ) -> Result<Vec<$crate::__private::ferry_core::model::UploadPart>> {
+                    let rows = sqlx::query_as::<_, $crate::UploadPartRow>(sql::LIST_UPLOAD_PARTS)
+                        .bind(id.as_uuid())
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("list_upload_parts", e))?;
+                    Ok(rows.into_iter().map(Into::into).collect())
+                }
+
+                async fn delete_upload_part(
+                    &mut self,
+                    id: $crate::__private::ferry_core::ids::UploadId,
+                    name: &str,
+                ) -> Result<bool> {
+                    let done = sqlx::query(sql::DELETE_UPLOAD_PART)
+                        .bind(id.as_uuid())
+                        .bind(name)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("delete_upload_part", e))?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn upload_part_bytes(&mut self, user: UserId) -> Result<i64> {
+                    sqlx::query_scalar(sql::UPLOAD_PART_BYTES)
+                        .bind(user.as_uuid())
+                        .fetch_one(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("upload_part_bytes", e))
+                }
+
+                // --- dav: dead properties, statistics, checksums, locks ---
+
+                async fn dead_props_in(&mut self, id: NodeId) -> Result<Vec<DeadProp>> {
+                    let rows = sqlx::query_as::<_, DeadPropRow>(sql::DEAD_PROPS_IN)
+                        .bind(id.as_uuid())
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("dead_props_in", e))?;
+                    Ok(rows.into_iter().map(DeadProp::from).collect())
+                }
+
+                async fn set_dead_prop(&mut self, prop: &DeadProp) -> Result<()> {
+                    sqlx::query(sql::SET_DEAD_PROP)
+                        .bind(prop.node_id.as_uuid())
+                        .bind(&prop.namespace)
+                        .bind(&prop.name)
+                        .bind(&prop.value)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("set_dead_prop", e))?;
+                    Ok(())
+                }
+
+                async fn remove_dead_prop(
+                    &mut self,
+                    node: NodeId,
+                    namespace: &str,
+                    name: &str,
+                ) -> Result<()> {
+                    sqlx::query(sql::REMOVE_DEAD_PROP)
+                        .bind(node.as_uuid())
+                        .bind(namespace)
+                        .bind(name)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("remove_dead_prop", e))?;
+                    Ok(())
+                }
+
+                async fn copy_dead_props(&mut self, from: NodeId, to: NodeId) -> Result<()> {
+                    sqlx::query(sql::COPY_DEAD_PROPS)
+                        .bind(from.as_uuid())
+                        .bind(to.as_uuid())
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("copy_dead_props", e))?;
+                    Ok(())
+                }
+
+                async fn node_stats_in(&mut self, id: NodeId) -> Result<Vec<NodeStats>> {
+                    let rows = sqlx::query_as::<_, NodeStatsRow>(sql::NODE_STATS_IN)
+                        .bind(id.as_uuid())
+                        .bind(sql::MAX_DEPTH)
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("node_stats_in", e))?;
+                    Ok(rows.into_iter().map(NodeStats::from).collect())
+                }
+
+                async fn set_version_checksum(
+                    &mut self,
+                    node: NodeId,
+                    number: i64,
+                    checksum: Option<&str>,
+                ) -> Result<()> {
+                    let done = sqlx::query(sql::SET_VERSION_CHECKSUM)
+                        .bind(node.as_uuid())
+                        .bind(number)
+                        .bind(checksum)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("set_version_checksum", e))?;
+                    if done.rows_affected() == 0 {
+                        return Err(Error::NotFound);
+                    }
+                    Ok(())
+                }
+
+                async fn insert_lock(&mut self, lock: &DavLock) -> Result<()> {
+                    let done = sqlx::query(sql::INSERT_LOCK)
+                        .bind(&lock.token)
+                        .bind(lock.node_id.as_uuid())
+                        .bind(lock.user_id.as_uuid())
+                        .bind(lock.exclusive)
+                        .bind(lock.deep)
+                        .bind(&lock.owner_xml)
+                        .bind(lock.timeout_secs)
+                        .bind(lock.created_ms)
+                        .bind(lock.expires_ms)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("insert_lock", e))?;
+                    if done.rows_affected() == 0 {
+                        return Err(Error::AlreadyExists("lock token".to_owned()));
+                    }
+                    Ok(())
+                }
+
+                async fn lock_by_token(&mut self, token: &str) -> Result<Option<DavLock>> {
+                    let row = sqlx::query_as::<_, DavLockRow>(sql::LOCK_BY_TOKEN)
+                        .bind(token)
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("lock_by_token", e))?;
+                    Ok(row.map(DavLock::from))
+                }
+
+                async fn locks_covering(
+                    &mut self,
+                    id: NodeId,
+                    now: EpochMillis,
+                ) -> Result<Vec<DavLock>> {
+                    let rows = sqlx::query_as::<_, DavLockRow>(sql::LOCKS_COVERING)
+                        .bind(id.as_uuid())
+                        .bind(now)
+                        .bind(sql::MAX_DEPTH)
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("locks_covering", e))?;
+                    Ok(rows.into_iter().map(DavLock::from).collect())
+                }
+
+                async fn locks_below(
+                    &mut self,
+                    id: NodeId,
+                    now: EpochMillis,
+                ) -> Result<Vec<DavLock>> {
+                    let rows = sqlx::query_as::<_, DavLockRow>(sql::LOCKS_BELOW)
+                        .bind(id.as_uuid())
+                        .bind(now)
+                        .bind(sql::MAX_DEPTH)
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("locks_below", e))?;
+                    Ok(rows.into_iter().map(DavLock::from).collect())
+                }
+
+                async fn refresh_lock(
+                    &mut self,
+                    token: &str,
+                    timeout_secs: i64,
+                    expires_ms: EpochMillis,
+                ) -> Result<bool> {
+                    let done = sqlx::query(sql::REFRESH_LOCK)
+                        .bind(token)
+                        .bind(timeout_secs)
+                        .bind(expires_ms)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("refresh_lock", e))?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn delete_lock(&mut self, token: &str) -> Result<bool> {
+                    let done = sqlx::query(sql::DELETE_LOCK)
+                        .bind(token)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("delete_lock", e))?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn delete_locks_in(&mut self, id: NodeId) -> Result<u64> {
+                    let done = sqlx::query(sql::DELETE_LOCKS_IN)
+                        .bind(id.as_uuid())
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("delete_locks_in", e))?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn delete_expired_locks(&mut self, now: EpochMillis) -> Result<u64> {
+                    let done = sqlx::query(sql::DELETE_EXPIRED_LOCKS)
+                        .bind(now)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("delete_expired_locks", e))?;
+                    Ok(done.rows_affected())
                 }
             }
         };

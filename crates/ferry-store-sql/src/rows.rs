@@ -7,7 +7,8 @@
 use ferry_core::clock::EpochMillis;
 use ferry_core::ids::{NodeId, SessionId, UserId};
 use ferry_core::model::{
-    Node, NodeEntry, NodeKind, Owner, RootKind, Session, UploadToken, User, Version,
+    DavLock, DeadProp, Node, NodeEntry, NodeKind, NodeStats, Owner, RootKind, Session, UploadToken,
+    User, Version,
 };
 use ferry_core::{Error, Result};
 use uuid::Uuid;
@@ -39,6 +40,64 @@ impl From<UserRow> for User {
             quota_bytes: row.quota_bytes,
             created_ms: row.created_ms,
             last_login_ms: row.last_login_ms,
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AppPasswordRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub token_hash: String,
+    pub created_ms: EpochMillis,
+    pub last_used_ms: Option<EpochMillis>,
+}
+
+impl From<AppPasswordRow> for ferry_core::model::AppPassword {
+    fn from(row: AppPasswordRow) -> Self {
+        ferry_core::model::AppPassword {
+            id: ferry_core::ids::AppPasswordId::from_uuid(row.id),
+            user_id: UserId::from_uuid(row.user_id),
+            name: row.name,
+            token_hash: row.token_hash,
+            created_ms: row.created_ms,
+            last_used_ms: row.last_used_ms,
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LoginFlowRow {
+    pub id: Uuid,
+    pub poll_token_hash: String,
+    pub login_token_hash: String,
+    pub created_ms: EpochMillis,
+    pub expires_ms: EpochMillis,
+    pub sealed_app_password: String,
+    pub app_password_hash: String,
+    pub user_id: Option<Uuid>,
+    pub login_name: Option<String>,
+}
+
+impl From<LoginFlowRow> for ferry_core::model::LoginFlow {
+    fn from(row: LoginFlowRow) -> Self {
+        let grant = match (row.user_id, row.login_name) {
+            (Some(user_id), Some(login_name)) => Some(ferry_core::model::LoginGrant {
+                user_id: UserId::from_uuid(user_id),
+                login_name,
+            }),
+            _ => None,
+        };
+        ferry_core::model::LoginFlow {
+            id: ferry_core::ids::LoginFlowId::from_uuid(row.id),
+            poll_token_hash: row.poll_token_hash,
+            login_token_hash: row.login_token_hash,
+            created_ms: row.created_ms,
+            expires_ms: row.expires_ms,
+            sealed_app_password: row.sealed_app_password,
+            app_password_hash: row.app_password_hash,
+            grant,
         }
     }
 }
@@ -183,6 +242,77 @@ impl From<UploadTokenRow> for UploadToken {
             token_hash: row.token_hash,
             user_id: UserId::from_uuid(row.user_id),
             node_id: NodeId::from_uuid(row.node_id),
+            expires_ms: row.expires_ms,
+        }
+    }
+}
+
+// --- dav: dead properties, statistics, locks ---
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeadPropRow {
+    pub node_id: Uuid,
+    pub namespace: String,
+    pub name: String,
+    pub value: String,
+}
+
+impl From<DeadPropRow> for DeadProp {
+    fn from(row: DeadPropRow) -> Self {
+        DeadProp {
+            node_id: NodeId::from_uuid(row.node_id),
+            namespace: row.namespace,
+            name: row.name,
+            value: row.value,
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NodeStatsRow {
+    pub node_id: Uuid,
+    pub tree_size: i64,
+    pub files: i64,
+    pub folders: i64,
+    pub checksum: Option<String>,
+}
+
+impl From<NodeStatsRow> for NodeStats {
+    fn from(row: NodeStatsRow) -> Self {
+        NodeStats {
+            node_id: NodeId::from_uuid(row.node_id),
+            tree_size: row.tree_size,
+            files: row.files,
+            folders: row.folders,
+            checksum: row.checksum,
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DavLockRow {
+    pub token: String,
+    pub node_id: Uuid,
+    pub user_id: Uuid,
+    pub exclusive: bool,
+    pub deep: bool,
+    pub owner_xml: String,
+    pub timeout_secs: i64,
+    pub created_ms: EpochMillis,
+    pub expires_ms: EpochMillis,
+}
+
+impl From<DavLockRow> for DavLock {
+    fn from(row: DavLockRow) -> Self {
+        DavLock {
+            token: row.token,
+            node_id: NodeId::from_uuid(row.node_id),
+            user_id: UserId::from_uuid(row.user_id),
+            exclusive: row.exclusive,
+            deep: row.deep,
+            owner_xml: row.owner_xml,
+            timeout_secs: row.timeout_secs,
+            created_ms: row.created_ms,
             expires_ms: row.expires_ms,
         }
     }

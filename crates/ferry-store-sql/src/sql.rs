@@ -131,6 +131,55 @@ pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE id = $1";
 pub const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE user_id = $1";
 pub const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_ms < $1";
 pub const DELETE_EXPIRED_UPLOAD_TOKENS: &str = "DELETE FROM upload_tokens WHERE expires_ms < $1";
+pub const DELETE_EXPIRED_LOGIN_FLOWS: &str = "DELETE FROM login_flows WHERE expires_ms < $1";
+
+// --- app passwords and login flows ---
+
+macro_rules! app_password_cols {
+    () => {
+        "id, user_id, name, token_hash, created_ms, last_used_ms"
+    };
+}
+
+pub const INSERT_APP_PASSWORD: &str = "INSERT INTO app_passwords (id, user_id, name, token_hash, created_ms, last_used_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+pub const APP_PASSWORD_BY_HASH: &str = concat!(
+    "SELECT ",
+    app_password_cols!(),
+    " FROM app_passwords WHERE token_hash = $1"
+);
+pub const LIST_APP_PASSWORDS: &str = concat!(
+    "SELECT ",
+    app_password_cols!(),
+    " FROM app_passwords WHERE user_id = $1 ORDER BY created_ms DESC, id DESC"
+);
+pub const DELETE_APP_PASSWORD: &str = "DELETE FROM app_passwords WHERE id = $1";
+pub const TOUCH_APP_PASSWORD: &str = "UPDATE app_passwords SET last_used_ms = $2 WHERE id = $1";
+
+macro_rules! login_flow_cols {
+    () => {
+        "id, poll_token_hash, login_token_hash, created_ms, expires_ms, sealed_app_password, app_password_hash, \
+         user_id, login_name"
+    };
+}
+
+pub const INSERT_LOGIN_FLOW: &str = "INSERT INTO login_flows (id, poll_token_hash, login_token_hash, created_ms, \
+     expires_ms, sealed_app_password, app_password_hash, user_id, login_name) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL) ON CONFLICT DO NOTHING";
+pub const LOGIN_FLOW_BY_POLL_HASH: &str = concat!(
+    "SELECT ",
+    login_flow_cols!(),
+    " FROM login_flows WHERE poll_token_hash = $1"
+);
+pub const LOGIN_FLOW_BY_LOGIN_HASH: &str = concat!(
+    "SELECT ",
+    login_flow_cols!(),
+    " FROM login_flows WHERE login_token_hash = $1"
+);
+/// Only a pending flow can be granted, once.
+pub const GRANT_LOGIN_FLOW: &str =
+    "UPDATE login_flows SET user_id = $2, login_name = $3 WHERE id = $1 AND user_id IS NULL";
+pub const DELETE_LOGIN_FLOW: &str = "DELETE FROM login_flows WHERE id = $1";
 
 pub const INSERT_UPLOAD_TOKEN: &str = "INSERT INTO upload_tokens \
      (token_hash, user_id, node_id, expires_ms) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
@@ -295,5 +344,180 @@ pub const VERSION: &str = concat!(
 );
 /// A node's current hash counts too, so a blob can never be swept from under a file even if
 /// its version row were missing.
+/// Parts of chunked uploads count too: they are committed blobs that no version names
+/// until the upload is assembled.
 pub const BLOB_IS_REFERENCED: &str = "SELECT EXISTS (SELECT 1 FROM versions WHERE content_hash = $1) \
-     OR EXISTS (SELECT 1 FROM nodes WHERE content_hash = $1)";
+     OR EXISTS (SELECT 1 FROM nodes WHERE content_hash = $1) \
+     OR EXISTS (SELECT 1 FROM upload_parts WHERE content_hash = $1)";
+
+// --- chunked uploads ---
+
+macro_rules! upload_session_cols {
+    () => {
+        "id, user_id, transfer_id, variant, dest_parent_id, dest_name, total_length, chunk_count, \
+         created_ms, touched_ms, assembling_ms"
+    };
+}
+
+macro_rules! upload_part_cols {
+    () => {
+        "upload_id, name, content_hash, size, created_ms"
+    };
+}
+
+pub const INSERT_UPLOAD_SESSION: &str = concat!(
+    "INSERT INTO upload_sessions (",
+    upload_session_cols!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING"
+);
+
+/// `$1` user, `$2` transfer id, `$3` the idle cutoff: older sessions count as gone even
+/// before the sweep removes them.
+pub const UPLOAD_SESSION: &str = concat!(
+    "SELECT ",
+    upload_session_cols!(),
+    " FROM upload_sessions WHERE user_id = $1 AND transfer_id = $2 AND touched_ms >= $3"
+);
+
+/// As [`UPLOAD_SESSION`], `$4` now. An `UPDATE` rather than `SELECT … FOR UPDATE` (which
+/// SQLite lacks): it locks the row in PostgreSQL all the same, and under READ COMMITTED
+/// the statements after it see what the previous holder committed.
+pub const TOUCH_UPLOAD_SESSION: &str = concat!(
+    "UPDATE upload_sessions SET touched_ms = $4",
+    " WHERE user_id = $1 AND transfer_id = $2 AND touched_ms >= $3 RETURNING ",
+    upload_session_cols!()
+);
+
+pub const SET_UPLOAD_ASSEMBLING: &str =
+    "UPDATE upload_sessions SET assembling_ms = $2 WHERE id = $1";
+
+/// Parts go by `ON DELETE CASCADE`; their blobs are left to the sweep.
+pub const DELETE_UPLOAD_SESSION: &str = "DELETE FROM upload_sessions WHERE id = $1";
+
+pub const DELETE_IDLE_UPLOAD_SESSIONS: &str = "DELETE FROM upload_sessions WHERE touched_ms < $1";
+
+/// Deleting and returning the replaced part in one statement, then inserting, rather than
+/// an upsert: the caller needs the old part's size.
+pub const TAKE_UPLOAD_PART: &str = concat!(
+    "DELETE FROM upload_parts WHERE upload_id = $1 AND name = $2 RETURNING ",
+    upload_part_cols!()
+);
+
+pub const INSERT_UPLOAD_PART: &str = concat!(
+    "INSERT INTO upload_parts (",
+    upload_part_cols!(),
+    ") VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"
+);
+
+/// Byte order on both backends (the PostgreSQL column is `COLLATE "C"`).
+pub const LIST_UPLOAD_PARTS: &str = concat!(
+    "SELECT ",
+    upload_part_cols!(),
+    " FROM upload_parts WHERE upload_id = $1 ORDER BY name"
+);
+
+pub const DELETE_UPLOAD_PART: &str = "DELETE FROM upload_parts WHERE upload_id = $1 AND name = $2";
+
+/// `SUM(bigint)` is `numeric` in PostgreSQL, hence the cast back.
+pub const UPLOAD_PART_BYTES: &str = "SELECT CAST(COALESCE(SUM(p.size), 0) AS BIGINT) \
+     FROM upload_parts p JOIN upload_sessions s ON s.id = p.upload_id WHERE s.user_id = $1";
+
+// --- dav: dead properties, statistics, checksums, locks ---
+
+/// The node's own properties and its live children's, for one PROPFIND of Depth 1.
+pub const DEAD_PROPS_IN: &str = "SELECT p.node_id, p.namespace, p.name, p.value FROM dead_props p \
+     WHERE p.node_id = $1 OR p.node_id IN \
+     (SELECT c.id FROM nodes c WHERE c.parent_id = $1 AND c.trashed_ms IS NULL) \
+     ORDER BY p.node_id, p.namespace, p.name";
+
+pub const SET_DEAD_PROP: &str = "INSERT INTO dead_props (node_id, namespace, name, value) \
+     VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (node_id, namespace, name) DO UPDATE SET value = excluded.value";
+
+pub const REMOVE_DEAD_PROP: &str =
+    "DELETE FROM dead_props WHERE node_id = $1 AND namespace = $2 AND name = $3";
+
+/// `$1` from, `$2` to. (The `WHERE` also keeps SQLite from reading `ON CONFLICT` as a join.)
+pub const COPY_DEAD_PROPS: &str = "INSERT INTO dead_props (node_id, namespace, name, value) \
+     SELECT $2, p.namespace, p.name, p.value FROM dead_props p WHERE p.node_id = $1 \
+     ON CONFLICT DO NOTHING";
+
+/// `$1` node, `$2` depth limit. One walk down from the node and from each live child
+/// (`top`), summing live file sizes per top; direct members are those at depth 1. The
+/// checksum is the current version's.
+pub const NODE_STATS_IN: &str = concat!(
+    "WITH RECURSIVE tops(id) AS (",
+    " SELECT id FROM nodes WHERE id = $1",
+    " UNION ALL SELECT id FROM nodes WHERE parent_id = $1 AND trashed_ms IS NULL),",
+    " tree(top, id, kind, size, depth) AS (",
+    " SELECT n.id, n.id, n.kind, n.size, 0 FROM tops JOIN nodes n ON n.id = tops.id",
+    " UNION ALL SELECT tree.top, c.id, c.kind, c.size, tree.depth + 1",
+    " FROM tree JOIN nodes c ON c.parent_id = tree.id",
+    " WHERE c.trashed_ms IS NULL AND tree.depth < $2)",
+    " SELECT tree.top AS node_id,",
+    " CAST(COALESCE(SUM(CASE WHEN tree.kind = 'file' THEN tree.size ELSE 0 END), 0) AS BIGINT) AS tree_size,",
+    " CAST(COALESCE(SUM(CASE WHEN tree.depth = 1 AND tree.kind = 'file' THEN 1 ELSE 0 END), 0) AS BIGINT) AS files,",
+    " CAST(COALESCE(SUM(CASE WHEN tree.depth = 1 AND tree.kind = 'dir' THEN 1 ELSE 0 END), 0) AS BIGINT) AS folders,",
+    " (SELECT v.checksum FROM nodes t JOIN versions v ON v.node_id = t.id AND v.number = t.revision",
+    " WHERE t.id = tree.top) AS checksum",
+    " FROM tree GROUP BY tree.top"
+);
+
+pub const SET_VERSION_CHECKSUM: &str =
+    "UPDATE versions SET checksum = $3 WHERE node_id = $1 AND number = $2";
+
+macro_rules! lock_cols {
+    () => {
+        "l.token, l.node_id, l.user_id, l.exclusive, l.deep, l.owner_xml, l.timeout_secs, \
+         l.created_ms, l.expires_ms"
+    };
+}
+
+pub const INSERT_LOCK: &str = "INSERT INTO dav_locks (token, node_id, user_id, exclusive, deep, \
+     owner_xml, timeout_secs, created_ms, expires_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING";
+
+pub const LOCK_BY_TOKEN: &str = concat!(
+    "SELECT ",
+    lock_cols!(),
+    " FROM dav_locks l WHERE l.token = $1"
+);
+
+/// `$1` node, `$2` now, `$3` depth limit. The walk goes up from the node; a lock on the
+/// node counts whatever its depth, a lock further up only when deep.
+pub const LOCKS_COVERING: &str = concat!(
+    "WITH RECURSIVE chain(id, depth) AS (",
+    " SELECT id, 0 FROM nodes WHERE id = $1",
+    " UNION ALL SELECT p.parent_id, chain.depth + 1 FROM chain JOIN nodes p ON p.id = chain.id",
+    " WHERE p.parent_id IS NOT NULL AND chain.depth < $3)",
+    " SELECT ",
+    lock_cols!(),
+    " FROM dav_locks l JOIN chain ON chain.id = l.node_id",
+    " WHERE (chain.depth = 0 OR l.deep) AND l.expires_ms > $2",
+    " ORDER BY chain.depth DESC, l.token"
+);
+
+/// `$1` node, `$2` now, `$3` depth limit.
+pub const LOCKS_BELOW: &str = concat!(
+    "WITH RECURSIVE tree(id, depth) AS (",
+    " SELECT id, 1 FROM nodes WHERE parent_id = $1 AND trashed_ms IS NULL",
+    " UNION ALL SELECT c.id, tree.depth + 1 FROM tree JOIN nodes c ON c.parent_id = tree.id",
+    " WHERE c.trashed_ms IS NULL AND tree.depth < $3)",
+    " SELECT ",
+    lock_cols!(),
+    " FROM dav_locks l JOIN tree ON tree.id = l.node_id WHERE l.expires_ms > $2",
+    " ORDER BY l.token"
+);
+
+pub const REFRESH_LOCK: &str =
+    "UPDATE dav_locks SET timeout_secs = $2, expires_ms = $3 WHERE token = $1";
+
+pub const DELETE_LOCK: &str = "DELETE FROM dav_locks WHERE token = $1";
+
+/// Trashed descendants included: a lock never outlives its place in the tree.
+pub const DELETE_LOCKS_IN: &str = "WITH RECURSIVE tree(id) AS ( \
+     SELECT id FROM nodes WHERE id = $1 \
+     UNION SELECT c.id FROM tree JOIN nodes c ON c.parent_id = tree.id) \
+     DELETE FROM dav_locks WHERE node_id IN (SELECT id FROM tree)";
+
+pub const DELETE_EXPIRED_LOCKS: &str = "DELETE FROM dav_locks WHERE expires_ms <= $1";

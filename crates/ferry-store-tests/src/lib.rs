@@ -13,11 +13,14 @@ use std::sync::Arc;
 use ferry_core::ports::MetaStore;
 
 mod cascade;
+mod dav;
+mod devices;
 pub mod fixtures;
 mod sessions;
 mod transactions;
 mod trash_stars;
 mod tree;
+mod uploads;
 mod users;
 mod versions;
 
@@ -29,8 +32,11 @@ pub async fn run_story(store: Arc<dyn MetaStore>) {
     transactions::story(store).await;
     users::story(store).await;
     sessions::story(store).await;
+    devices::story(store).await;
     tree::story(store).await;
     trash_stars::story(store).await;
     versions::story(store).await;
     cascade::story(store).await;
+    dav::story(store).await;
+    uploads::story(store).await;
 }

@@ -27,6 +27,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .merge(ferry_face_fileago::router())
+        .merge(ferry_face_dav::router())
         .merge(ferry_face_ocs::router())
         .fallback(not_found)
         .with_state(state)

@@ -107,6 +107,12 @@ async fn sweep_forever(ferry: Ferry) {
     every.tick().await;
     loop {
         every.tick().await;
+        // Expired chunked uploads first: their parts' blobs then go in the same round.
+        match ferry.sweep_uploads().await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "swept expired chunked uploads"),
+            Err(e) => tracing::warn!(error = %e, "chunked upload sweep failed"),
+        }
         match ferry.sweep_blobs(SWEEP_MIN_AGE_MS).await {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "swept unreferenced blobs"),

@@ -351,3 +351,42 @@ async fn delete_is_idempotent() {
     ));
     assert!(store.list().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn concat_joins_blobs_in_the_order_given() {
+    let (_dir, store) = store();
+    let a = sample(300_000);
+    let b = b"middle".to_vec();
+    let ha = put(&store, &a).await;
+    let hb = put(&store, &b).await;
+    // The same part twice is fine: parts are content addressed.
+    let staged = store
+        .concat(&[hb.clone(), ha.clone(), hb.clone()])
+        .await
+        .unwrap();
+    let whole = [b.as_slice(), a.as_slice(), b.as_slice()].concat();
+    assert_eq!(staged.size(), whole.len() as u64);
+    assert_eq!(staged.content_hash(), sha256_hex(&whole));
+    let hash = staged.content_hash().to_owned();
+    staged.commit().await.unwrap();
+    assert_eq!(read_all(&store, &hash, None).await.unwrap(), whole);
+    // The parts are left alone.
+    assert_eq!(read_all(&store, &ha, None).await.unwrap(), a);
+
+    let empty = store.concat(&[]).await.unwrap();
+    assert_eq!(empty.content_hash(), sha256_hex(b""));
+    empty.abort().await;
+}
+
+#[tokio::test]
+async fn concat_with_a_missing_part_fails_and_leaves_nothing_staged() {
+    let (_dir, store) = store();
+    let present = put(&store, b"here").await;
+    let missing = sha256_hex(b"never stored");
+    let err = match store.concat(&[present, missing]).await {
+        Err(e) => e,
+        Ok(_) => panic!("a missing part must fail"),
+    };
+    assert!(matches!(err, Error::NotFound), "{err}");
+    assert!(staging_files(&store).is_empty());
+}

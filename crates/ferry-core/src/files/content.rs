@@ -98,6 +98,7 @@ impl Ferry {
                 username: user.username.clone(),
                 is_admin: user.is_admin,
                 session_id: None,
+                app_password_id: None,
             }),
             target: grant.node_id,
         })
@@ -178,7 +179,7 @@ impl Ferry {
         Ok(nodes)
     }
 
-    async fn write_file_rows(
+    pub(super) async fn write_file_rows(
         &self,
         tx: &mut dyn crate::ports::MetaTx,
         actor: &Actor,
@@ -235,30 +236,46 @@ impl Ferry {
         &self,
         tx: &mut dyn crate::ports::MetaTx,
         actor: &Actor,
-        mut node: Node,
+        node: Node,
         file: &IncomingFile,
         now: i64,
     ) -> Result<Node> {
-        let size = i64::try_from(file.staged.size()).map_err(|_| Error::PayloadTooLarge)?;
-        node.revision += 1;
-        node.size = size;
-        node.content_hash = Some(file.staged.content_hash().to_owned());
-        node.updated_ms = file.mtime_ms.unwrap_or(now);
-        node.etag = new_etag()?;
-        tx.insert_version(&Version {
-            node_id: node.id,
-            number: node.revision,
-            content_hash: file.staged.content_hash().to_owned(),
-            size,
-            author: actor.user_id(),
-            created_ms: now,
-        })
-        .await?;
-        tx.update_node(&node).await?;
-        tx.propagate_etag(node.id, &node.etag).await?;
-        Ok(node)
+        let staged = file.staged.as_ref();
+        add_version(tx, actor, node, staged, file.mtime_ms, now).await
     }
+}
 
+/// Makes the staged content the node's next revision (rows only; the caller commits the
+/// blob before the transaction).
+pub(crate) async fn add_version(
+    tx: &mut dyn crate::ports::MetaTx,
+    actor: &Actor,
+    mut node: Node,
+    staged: &dyn StagedBlob,
+    mtime_ms: Option<i64>,
+    now: i64,
+) -> Result<Node> {
+    let size = i64::try_from(staged.size()).map_err(|_| Error::PayloadTooLarge)?;
+    node.revision += 1;
+    node.size = size;
+    node.content_hash = Some(staged.content_hash().to_owned());
+    node.updated_ms = mtime_ms.unwrap_or(now);
+    node.etag = new_etag()?;
+    tx.insert_version(&Version {
+        node_id: node.id,
+        number: node.revision,
+        content_hash: staged.content_hash().to_owned(),
+        size,
+        author: actor.user_id(),
+        created_ms: now,
+    })
+    .await?;
+    tx.update_node(&node).await?;
+    tx.propagate_etag(node.id, &node.etag).await?;
+    Ok(node)
+}
+
+impl Ferry {
     /// A version of a file the caller may download: `None` or `LATEST_VERSION` for the
     /// current one, else by number.
     pub async fn content(

@@ -5,11 +5,31 @@
 //! computed lists.
 
 mod access;
+mod chunked;
 mod content;
+mod finder;
+mod history;
+mod locks;
+mod paths;
+mod props;
+mod put;
+mod relocate;
+mod trashbin;
 mod tree;
 
 pub use access::Access;
+pub use chunked::{
+    ASSEMBLE_NAME, ChunkInfo, LegacyChunkName, LegacyChunkOutcome, MAX_V2_PART, UPLOAD_IDLE_TTL_MS,
+    parse_legacy_chunk_name,
+};
 pub use content::{Content, IncomingFile, UploadGrant};
+pub use finder::{Found, NameMatch};
+pub use locks::{DEFAULT_LOCK_SECS, LockInfo, LockRequest, MAX_LOCK_SECS};
+pub use paths::PathLookup;
+pub use props::{Described, Description, PropChange};
+pub use put::{PutFile, PutOutcome};
+pub use relocate::{Relocated, Relocation};
+pub use trashbin::TrashItem;
 
 use crate::ids::NodeId;
 use crate::model::{Node, Owner};

@@ -85,7 +85,7 @@ pub(crate) async fn resolve(
 }
 
 /// Resolves a location that must be a real folder the caller may write into, outside the trash.
-async fn writable_folder(
+pub(crate) async fn writable_folder(
     tx: &mut dyn MetaTx,
     actor: &Actor,
     location: Location,
@@ -200,9 +200,25 @@ pub(crate) fn new_node(
     })
 }
 
+/// Puts a node in the trash, or deletes it for good when it already is in the trash.
+pub(crate) async fn trash_or_delete(tx: &mut dyn MetaTx, node: &mut Node, now: i64) -> Result<()> {
+    let parent = node.parent;
+    if in_trash(tx, node).await? {
+        tx.delete_subtree(node.id).await?;
+    } else {
+        node.trashed_ms = Some(now);
+        node.etag = new_etag()?;
+        tx.update_node(node).await?;
+    }
+    if let Some(parent) = parent {
+        tx.propagate_etag(parent, &new_etag()?).await?;
+    }
+    Ok(())
+}
+
 /// Copies `src` (and, for a folder, everything live below it) into `dest` under `name`.
 /// Files keep only their current content, as revision 1.
-async fn copy_tree(
+pub(crate) async fn copy_tree(
     tx: &mut dyn MetaTx,
     src: &Node,
     dest: &Node,
@@ -234,7 +250,7 @@ async fn copy_tree(
     Ok(top)
 }
 
-async fn copy_one(
+pub(crate) async fn copy_one(
     tx: &mut dyn MetaTx,
     src: &Node,
     owner: Owner,
@@ -251,6 +267,8 @@ async fn copy_one(
         node.content_hash = src.content_hash.clone();
     }
     node.file_id = tx.insert_node(&node).await?;
+    // A copy carries the properties clients set on the original (WebDAV COPY requires it).
+    tx.copy_dead_props(src.id, node.id).await?;
     if src.kind == NodeKind::File {
         let current = tx.version(src.id, src.revision).await?.ok_or_else(|| {
             Error::internal(format!("{} has no version {}", src.id, src.revision))
@@ -264,6 +282,16 @@ async fn copy_one(
             created_ms: now,
         })
         .await?;
+        // The client's checksum travels with the content (rclone verifies copies by it).
+        let checksum = tx
+            .node_stats_in(src.id)
+            .await?
+            .into_iter()
+            .find(|s| s.node_id == src.id)
+            .and_then(|s| s.checksum);
+        if let Some(sum) = checksum {
+            tx.set_version_checksum(node.id, 1, Some(&sum)).await?;
+        }
     }
     Ok(node)
 }
@@ -499,17 +527,7 @@ impl Ferry {
                 "top-level folders cannot be deleted",
             ));
         }
-        let parent = node.parent;
-        if in_trash(tx.as_mut(), &node).await? {
-            tx.delete_subtree(node.id).await?;
-        } else {
-            node.trashed_ms = Some(self.now_ms());
-            node.etag = new_etag()?;
-            tx.update_node(&node).await?;
-        }
-        if let Some(parent) = parent {
-            tx.propagate_etag(parent, &new_etag()?).await?;
-        }
+        trash_or_delete(tx.as_mut(), &mut node, self.now_ms()).await?;
         tx.commit().await
     }
 

@@ -1,7 +1,9 @@
 //! One module per OCS family.
 
+pub mod app_password;
 pub mod capabilities;
 pub mod config;
+pub mod login_flow;
 pub mod status;
 pub mod user;
 

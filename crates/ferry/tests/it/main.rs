@@ -2,11 +2,16 @@
 #![allow(clippy::unwrap_used)]
 
 mod architecture;
+mod chunked;
 mod cli;
+
 mod crash;
+mod dav;
+mod devices;
 mod fileago_auth;
 mod fileago_content;
 mod fileago_nodes;
 mod harness;
+mod litmus;
 mod ocs;
 mod postgres;

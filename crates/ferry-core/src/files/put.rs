@@ -1,0 +1,106 @@
+//! Storing one file by name in a folder, as WebDAV PUT does: a new file or a new revision
+//! of the one with that name, with the client's modification time and checksum, past the
+//! locks the caller holds.
+
+use super::access::require;
+use super::content::add_version;
+use super::locks::{Reach, check_locks, check_member_change};
+use super::tree::{check_quota, in_trash, new_node, visible_node};
+use crate::actor::Actor;
+use crate::error::{Error, Result};
+use crate::ids::NodeId;
+use crate::model::{Node, NodeKind};
+use crate::names::validate_name;
+use crate::ports::{MetaTx, StagedBlob};
+use crate::service::Ferry;
+
+/// A file to store by name.
+pub struct PutFile {
+    pub parent: NodeId,
+    pub name: String,
+    pub staged: Box<dyn StagedBlob>,
+    /// The modification time the client asks for (X-OC-MTime), if any.
+    pub mtime_ms: Option<i64>,
+    /// The checksum the client sent (OC-Checksum, e.g. `SHA1:…`), kept with the version.
+    pub checksum: Option<String>,
+    pub lock_tokens: Vec<String>,
+}
+
+/// What a put did.
+#[derive(Clone, Debug)]
+pub struct PutOutcome {
+    pub node: Node,
+    /// True when the file is new, false when it got a new revision.
+    pub created: bool,
+}
+
+impl Ferry {
+    /// Stores a file by name in a folder. All or nothing: on any error nothing changes and
+    /// the staged bytes are thrown away.
+    pub async fn put_file(&self, actor: &Actor, put: PutFile) -> Result<PutOutcome> {
+        let mut tx = self.meta.write().await?;
+        let planned = self.put_rows(tx.as_mut(), actor, &put).await;
+        let outcome = match planned {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                put.staged.abort().await;
+                return Err(e);
+            }
+        };
+        // The blob is durable before the rows naming it commit (see store_files).
+        put.staged.commit().await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn put_rows(
+        &self,
+        tx: &mut dyn MetaTx,
+        actor: &Actor,
+        put: &PutFile,
+    ) -> Result<PutOutcome> {
+        let now = self.now_ms();
+        let name = validate_name(&put.name)?;
+        if let Some(sum) = &put.checksum
+            && (sum.len() > 1024 || sum.chars().any(char::is_control))
+        {
+            return Err(Error::invalid("checksum", "is not a checksum"));
+        }
+        let (parent, access) = visible_node(tx, actor, put.parent).await?;
+        require(access, |a| a.write)?;
+        if !parent.is_dir() {
+            return Err(Error::Conflict("the parent is not a folder".into()));
+        }
+        if in_trash(tx, &parent).await? {
+            return Err(Error::invalid("target", "is in the trash"));
+        }
+        let (node, created) = match tx.child_by_name(parent.id, name).await? {
+            Some(existing) if existing.is_dir() => {
+                return Err(Error::AlreadyExists(format!("a folder named '{name}'")));
+            }
+            Some(existing) => {
+                check_locks(tx, actor, existing.id, &put.lock_tokens, now, Reach::Node).await?;
+                (existing, false)
+            }
+            None => {
+                check_member_change(tx, actor, parent.id, &put.lock_tokens, now).await?;
+                let mut node = new_node(
+                    parent.owner,
+                    parent.id,
+                    name.to_owned(),
+                    NodeKind::File,
+                    now,
+                )?;
+                node.file_id = tx.insert_node(&node).await?;
+                (node, true)
+            }
+        };
+        let node = add_version(tx, actor, node, put.staged.as_ref(), put.mtime_ms, now).await?;
+        if let Some(sum) = &put.checksum {
+            tx.set_version_checksum(node.id, node.revision, Some(sum))
+                .await?;
+        }
+        check_quota(tx, parent.owner, 0).await?;
+        Ok(PutOutcome { node, created })
+    }
+}

@@ -1,0 +1,70 @@
+"""nc-py-api against a running Ferry: every call the issue names, with real assertions.
+
+Run by crates/ferry/tests/it/clients/nc_py_api.rs with NEXTCLOUD_URL, NC_USER, NC_PASS.
+"""
+
+import io
+import os
+import sys
+
+from nc_py_api import Nextcloud
+
+
+def check(name, condition, detail=""):
+    if not condition:
+        print(f"FAILED: {name} {detail}", flush=True)
+        sys.exit(1)
+    print(f"ok: {name}", flush=True)
+
+
+def main():
+    nc = Nextcloud(
+        nextcloud_url=os.environ["NEXTCLOUD_URL"],
+        nc_auth_user=os.environ["NC_USER"],
+        nc_auth_pass=os.environ["NC_PASS"],
+    )
+    caps = nc.capabilities
+    check("capabilities", "files" in caps and caps["files"].get("versioning") is True, str(caps)[:300])
+    check("server version", nc.srv_version["major"] >= 26, str(nc.srv_version))
+    check("current user", nc.user == os.environ["NC_USER"], nc.user)
+
+    nc.files.mkdir("pyapi")
+    nc.files.makedirs("pyapi/nested/deeper", exist_ok=True)
+    listed = [f.name for f in nc.files.listdir("pyapi")]
+    check("mkdir and listdir", "nested" in listed, str(listed))
+
+    payload = b"hello from nc-py-api\n" * 100
+    nc.files.upload("pyapi/hello.txt", payload)
+    check("upload and download", nc.files.download("pyapi/hello.txt") == payload)
+
+    big = os.urandom(12 * 1024 * 1024 + 123)
+    nc.files.upload_stream("pyapi/big.bin", io.BytesIO(big), chunk_size=5 * 1024 * 1024)
+    check("upload_stream (chunked v2)", nc.files.download("pyapi/big.bin") == big)
+
+    node = nc.files.by_path("pyapi/hello.txt")
+    check("by_path", node.info.size == len(payload), str(node.info))
+
+    moved = nc.files.move("pyapi/hello.txt", "pyapi/nested/hello-moved.txt")
+    check("move", moved.user_path.endswith("pyapi/nested/hello-moved.txt"), moved.user_path)
+    copied = nc.files.copy("pyapi/nested/hello-moved.txt", "pyapi/hello-copy.txt")
+    check("copy", nc.files.download(copied) == payload)
+
+    nc.files.upload("pyapi/hello-copy.txt", b"second version")
+    versions = nc.files.get_versions(nc.files.by_path("pyapi/hello-copy.txt"))
+    check("versions list", len(versions) >= 1, str(versions))
+
+    nc.files.delete("pyapi/hello-copy.txt")
+    names = [f.name for f in nc.files.listdir("pyapi")]
+    check("delete", "hello-copy.txt" not in names, str(names))
+    trash = nc.files.trashbin_list()
+    check("trashbin list", any(t.name.startswith("hello-copy.txt") or "hello-copy" in t.name for t in trash), str([t.name for t in trash]))
+    item = next(t for t in trash if "hello-copy" in t.name)
+    nc.files.trashbin_restore(item)
+    names = [f.name for f in nc.files.listdir("pyapi")]
+    check("trashbin restore", "hello-copy.txt" in names, str(names))
+
+    print("ALL CHECKS PASSED", flush=True)
+
+
+if __name__ == "__main__":
+    main()
