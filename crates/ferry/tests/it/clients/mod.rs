@@ -22,7 +22,10 @@ pub fn available(program: &str) -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
-        assert!(std::env::var_os("CI").is_none(), "{program} is not installed (see .ci/run)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{program} is not installed (see .ci/run)"
+        );
         println!("skipped: {program} is not installed");
     }
     found
@@ -56,7 +59,13 @@ pub fn local_tree(root: &Path, skip: &dyn Fn(&str) -> bool) -> BTreeMap<String, 
 /// The same view of a user's home as the server holds it, read through core.
 pub async fn server_tree(ferry: &Ferry, actor: &Actor) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    let mut stack = vec![(Location::View { view: View::Home, owner: None }, String::new())];
+    let mut stack = vec![(
+        Location::View {
+            view: View::Home,
+            owner: None,
+        },
+        String::new(),
+    )];
     while let Some((location, prefix)) = stack.pop() {
         for entry in ferry.list(actor, location).await.unwrap() {
             let node = entry.node;
@@ -87,7 +96,9 @@ pub fn write(root: &Path, rel: &str, bytes: &[u8]) {
 
 /// Deterministic bytes that differ per seed.
 pub fn bytes(len: usize, seed: u8) -> Vec<u8> {
-    (0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect()
+    (0..len)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+        .collect()
 }
 
 /// The test tree of the issue: nested folders, 100 small files, a 30 MiB file (chunked
@@ -100,7 +111,11 @@ pub fn make_tree(root: &Path) {
             2 => "docs/deep/deeper/",
             _ => "photos/2026/",
         };
-        write(root, &format!("{dir}small-{i:03}.txt"), &bytes(100 + usize::from(i) * 37, i));
+        write(
+            root,
+            &format!("{dir}small-{i:03}.txt"),
+            &bytes(100 + usize::from(i) * 37, i),
+        );
     }
     write(root, "big/thirty.bin", &bytes(30 * 1024 * 1024, 7));
     write(root, "Ünïcødé 文件 ☂.txt", "non-ASCII name".as_bytes());

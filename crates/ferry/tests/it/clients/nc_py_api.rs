@@ -12,16 +12,25 @@ use ferry_core::accounts::NewUser;
 use crate::harness::{PASSWORD, TestServer};
 
 fn python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("FERRY_TEST_PYTHON").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/ncvenv/bin/python")
-    });
+    let candidate = std::env::var_os("FERRY_TEST_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/ncvenv/bin/python")
+        });
     let works = std::process::Command::new(&candidate)
         .args(["-c", "import nc_py_api"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !works {
-        assert!(std::env::var_os("CI").is_none(), "no Python with nc-py-api at {}", candidate.display());
-        println!("skipped: no Python with nc-py-api at {}", candidate.display());
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "no Python with nc-py-api at {}",
+            candidate.display()
+        );
+        println!(
+            "skipped: no Python with nc-py-api at {}",
+            candidate.display()
+        );
         return None;
     }
     Some(candidate)
@@ -62,7 +71,11 @@ async fn nc_py_api_round_trip() {
     .await
     .expect("the nc-py-api check finished within 5 minutes")
     .unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.status.success(), "nc-py-api check failed:\n{text}");
     assert!(text.contains("ALL CHECKS PASSED"), "{text}");
 }

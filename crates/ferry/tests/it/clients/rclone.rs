@@ -16,7 +16,10 @@ async fn rclone(server: &TestServer, vendor: &str, obscured: &str, args: &[&str]
             .args(args)
             .env("RCLONE_CONFIG", "/dev/null")
             .env("RCLONE_CONFIG_FERRY_TYPE", "webdav")
-            .env("RCLONE_CONFIG_FERRY_URL", format!("{}/remote.php/dav/files/bob", server.url))
+            .env(
+                "RCLONE_CONFIG_FERRY_URL",
+                format!("{}/remote.php/dav/files/bob", server.url),
+            )
             .env("RCLONE_CONFIG_FERRY_VENDOR", vendor)
             .env("RCLONE_CONFIG_FERRY_USER", "bob")
             .env("RCLONE_CONFIG_FERRY_PASS", obscured)
@@ -26,7 +29,11 @@ async fn rclone(server: &TestServer, vendor: &str, obscured: &str, args: &[&str]
     .await
     .expect("rclone finished within 5 minutes")
     .unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.status.success(), "rclone {args:?} failed: {text}");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -51,9 +58,19 @@ async fn round_trip(vendor: &str) {
         )
         .await
         .unwrap();
-    let actor = server.ferry.authenticate_password("bob", PASSWORD).await.unwrap();
-    let obscured = std::process::Command::new("rclone").args(["obscure", PASSWORD]).output().unwrap();
-    let obscured = String::from_utf8(obscured.stdout).unwrap().trim().to_owned();
+    let actor = server
+        .ferry
+        .authenticate_password("bob", PASSWORD)
+        .await
+        .unwrap();
+    let obscured = std::process::Command::new("rclone")
+        .args(["obscure", PASSWORD])
+        .output()
+        .unwrap();
+    let obscured = String::from_utf8(obscured.stdout)
+        .unwrap()
+        .trim()
+        .to_owned();
 
     let local = tempfile::tempdir().unwrap();
     make_tree(local.path());
@@ -62,13 +79,26 @@ async fn round_trip(vendor: &str) {
     rclone(&server, vendor, &obscured, &["check", src, "ferry:tree"]).await;
     let on_server = server_tree(&server.ferry, &actor).await;
     let mut expected: std::collections::BTreeMap<String, String> =
-        local_tree(local.path(), &|_| false).into_iter().map(|(k, v)| (format!("tree/{k}"), v)).collect();
+        local_tree(local.path(), &|_| false)
+            .into_iter()
+            .map(|(k, v)| (format!("tree/{k}"), v))
+            .collect();
     expected.insert("tree".into(), "dir".into());
     // rclone does not create empty folders on copy.
     expected.remove("tree/empty folder");
     assert_eq!(on_server, expected);
 
-    rclone(&server, vendor, &obscured, &["moveto", "ferry:tree/small-000.txt", "ferry:tree/docs/moved.txt"]).await;
+    rclone(
+        &server,
+        vendor,
+        &obscured,
+        &[
+            "moveto",
+            "ferry:tree/small-000.txt",
+            "ferry:tree/docs/moved.txt",
+        ],
+    )
+    .await;
     rclone(&server, vendor, &obscured, &["purge", "ferry:tree/photos"]).await;
     let listing = rclone(&server, vendor, &obscured, &["lsf", "-R", "ferry:tree"]).await;
     assert!(listing.contains("docs/moved.txt"), "{listing}");
