@@ -240,6 +240,7 @@ impl Ferry {
     /// Makes an account (administrators only) with its home and incoming folders.
     pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
         require_admin(actor)?;
+        actor.require_write()?;
         validate_username(&new.username)?;
         if let Some(email) = &new.email {
             validate_email(email)?;
@@ -313,6 +314,7 @@ impl Ferry {
         if actor.user_id() != Some(user) {
             require_admin(actor)?;
         }
+        actor.require_write()?;
         validate_password(&password)?;
         let hash = password::hash(password).await?;
         let mut tx = self.meta.write().await?;
@@ -346,6 +348,7 @@ impl Ferry {
     /// Removes an account with everything it owns. The built-in admin cannot be removed.
     pub async fn delete_user(&self, actor: &Actor, user: UserId) -> Result<()> {
         require_admin(actor)?;
+        actor.require_write()?;
         let mut tx = self.meta.write().await?;
         let record = tx.user_by_id(user).await?.ok_or(Error::NotFound)?;
         if record.username == ADMIN_USERNAME {
@@ -378,6 +381,7 @@ fn user_actor(user: User, session_id: Option<crate::ids::SessionId>) -> Result<A
         is_admin: user.is_admin,
         session_id,
         app_password_id: None,
+        api_key: None,
     }))
 }
 

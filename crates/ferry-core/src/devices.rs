@@ -75,6 +75,7 @@ fn actor_for(user: &User, app_password: AppPasswordId) -> Actor {
         is_admin: user.is_admin,
         session_id: None,
         app_password_id: Some(app_password),
+        api_key: None,
     })
 }
 
@@ -128,7 +129,7 @@ impl Ferry {
         let Actor::User(user) = actor else {
             return Err(Error::invalid("actor", "only users have app passwords"));
         };
-        if user.app_password_id.is_some() {
+        if user.app_password_id.is_some() || user.api_key.is_some() {
             return Err(Error::PermissionDenied);
         }
         let raw = secret::new_token()?;
@@ -155,6 +156,7 @@ impl Ferry {
     /// Revokes one of the caller's app passwords at once.
     pub async fn revoke_app_password(&self, actor: &Actor, id: AppPasswordId) -> Result<()> {
         let me = actor.user_id().ok_or(Error::NotFound)?;
+        actor.require_write()?;
         let mut tx = self.meta.write().await?;
         let mine = tx.list_app_passwords(me).await?.iter().any(|p| p.id == id);
         if !mine {

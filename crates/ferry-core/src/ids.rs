@@ -68,6 +68,10 @@ uuid_id!(
     /// A pending Nextcloud login flow v2.
     LoginFlowId
 );
+uuid_id!(
+    /// An API key (`fo_live_…`).
+    ApiKeyId
+);
 
 #[cfg(test)]
 mod tests {

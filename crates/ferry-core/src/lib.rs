@@ -16,11 +16,13 @@ pub use error::{Error, Result};
 pub use ids::{GroupId, NodeId, SessionId, UserId};
 
 pub mod accounts;
+pub mod api_keys;
 pub mod devices;
 pub mod files;
 mod login_cache;
 pub mod names;
 pub mod password;
+pub mod rate_limit;
 pub mod secret;
 mod service;
 

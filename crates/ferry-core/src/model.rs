@@ -178,6 +178,101 @@ pub struct AppPassword {
     pub last_used_ms: Option<EpochMillis>,
 }
 
+/// What an API key may do (FileOnion's scopes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ApiScope {
+    Read,
+    Write,
+    ManageClients,
+    ManageWebhooks,
+    FullAccess,
+}
+
+impl ApiScope {
+    pub const ALL: [ApiScope; 5] = [
+        ApiScope::Read,
+        ApiScope::Write,
+        ApiScope::ManageClients,
+        ApiScope::ManageWebhooks,
+        ApiScope::FullAccess,
+    ];
+
+    /// The stored and wire form: `read`, `write`, `manage_clients`, …
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ApiScope::Read => "read",
+            ApiScope::Write => "write",
+            ApiScope::ManageClients => "manage_clients",
+            ApiScope::ManageWebhooks => "manage_webhooks",
+            ApiScope::FullAccess => "full_access",
+        }
+    }
+
+    /// Accepts the stored form and the names FileOnion's settings page shows
+    /// ("Manage Clients", "Full Access"), in any case.
+    pub fn parse(text: &str) -> Option<ApiScope> {
+        let key: String = text
+            .trim()
+            .chars()
+            .map(|c| {
+                if c == ' ' || c == '-' {
+                    '_'
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .collect();
+        ApiScope::ALL.into_iter().find(|s| s.as_str() == key)
+    }
+}
+
+/// Whether an API key works.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiKeyStatus {
+    Active,
+    /// Turned off by an update; can be turned on again.
+    Disabled,
+    /// Stopped for good, kept for audit.
+    Revoked,
+}
+
+impl ApiKeyStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ApiKeyStatus::Active => "active",
+            ApiKeyStatus::Disabled => "disabled",
+            ApiKeyStatus::Revoked => "revoked",
+        }
+    }
+    pub fn parse(text: &str) -> Option<ApiKeyStatus> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "active" => Some(ApiKeyStatus::Active),
+            "disabled" => Some(ApiKeyStatus::Disabled),
+            "revoked" => Some(ApiKeyStatus::Revoked),
+            _ => None,
+        }
+    }
+}
+
+/// An API key (`fo_live_…`), usable as a bearer token on every face. Stored only hashed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiKey {
+    pub id: crate::ids::ApiKeyId,
+    /// The user the key acts as.
+    pub user_id: UserId,
+    pub name: String,
+    /// The first characters of the key, shown masked in listings (`fo_live_AbCd…`).
+    pub prefix: String,
+    pub token_hash: String,
+    pub scopes: Vec<ApiScope>,
+    pub status: ApiKeyStatus,
+    pub created_ms: EpochMillis,
+    pub last_used_ms: Option<EpochMillis>,
+    /// `None` never expires.
+    pub expires_ms: Option<EpochMillis>,
+    pub revoked_ms: Option<EpochMillis>,
+}
+
 /// A Nextcloud login flow v2: a client polls with one token while its user signs in in a
 /// browser with the other. Both tokens are stored hashed.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -57,6 +57,29 @@ pub trait MetaTx: Send {
     /// Removes the token and returns it: a token works once.
     async fn take_upload_token(&mut self, token_hash: &str) -> Result<Option<UploadToken>>;
 
+    // --- api keys ---
+    /// `AlreadyExists` if the hash is taken.
+    async fn insert_api_key(&mut self, key: &crate::model::ApiKey) -> Result<()>;
+    async fn api_key_by_id(
+        &mut self,
+        id: crate::ids::ApiKeyId,
+    ) -> Result<Option<crate::model::ApiKey>>;
+    async fn api_key_by_hash(&mut self, token_hash: &str) -> Result<Option<crate::model::ApiKey>>;
+    /// Every key, newest first.
+    async fn list_api_keys(&mut self) -> Result<Vec<crate::model::ApiKey>>;
+    /// Replaces name, scopes, status, expiry and revocation time; `NotFound` if absent.
+    async fn update_api_key(&mut self, key: &crate::model::ApiKey) -> Result<()>;
+    /// Returns false if there was no such key.
+    async fn delete_api_key(&mut self, id: crate::ids::ApiKeyId) -> Result<bool>;
+    async fn touch_api_key(&mut self, id: crate::ids::ApiKeyId, now: EpochMillis) -> Result<()>;
+
+    // --- rate limits ---
+    /// Counts one request in the fixed window `(key, window_start)` and returns the count so
+    /// far (1 for the first). Atomic across instances sharing the database.
+    async fn hit_rate_window(&mut self, key: &str, window_start: EpochMillis) -> Result<i64>;
+    /// Forgets the windows of `key` that started before `before`.
+    async fn forget_rate_windows(&mut self, key: &str, before: EpochMillis) -> Result<()>;
+
     // --- app passwords and login flows ---
     /// `AlreadyExists` if the hash is taken.
     async fn insert_app_password(&mut self, password: &crate::model::AppPassword) -> Result<()>;

@@ -13,6 +13,8 @@ pub struct CoreSettings {
     pub session_ttl_ms: i64,
     /// How long an upload token may wait before its upload starts (FileAgo: 5 seconds).
     pub upload_token_ttl_ms: i64,
+    /// Requests one API key may make per minute (FileOnion: 100).
+    pub api_key_requests_per_minute: u32,
 }
 
 impl Default for CoreSettings {
@@ -20,6 +22,7 @@ impl Default for CoreSettings {
         Self {
             session_ttl_ms: 24 * 60 * 60 * 1000,
             upload_token_ttl_ms: 5 * 1000,
+            api_key_requests_per_minute: 100,
         }
     }
 }

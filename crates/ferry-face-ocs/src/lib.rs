@@ -17,6 +17,32 @@ use ferry_http::AppState;
 
 pub use envelope::OcsVersion;
 
+/// A domain error as this face answers it, for layers outside the handlers (the rate
+/// limit): the version from the path, the format from `format=` or the Accept header.
+pub fn error_response(
+    path: &str,
+    query: Option<&str>,
+    headers: &axum::http::HeaderMap,
+    error: &ferry_core::Error,
+) -> axum::response::Response {
+    let version = if path.starts_with("/ocs/v1.php") {
+        OcsVersion::V1
+    } else {
+        OcsVersion::V2
+    };
+    let wants_json = query.is_some_and(|q| q.split('&').any(|p| p == "format=json"))
+        || headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("application/json"));
+    let format = if wants_json {
+        envelope::Format::Json
+    } else {
+        envelope::Format::Xml
+    };
+    error::ocs_error(&envelope::Ocs { version, format }, error)
+}
+
 /// `/status.php` and both OCS versions.
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -44,10 +44,20 @@ fn data_encoding_base64(text: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// The caller behind a bearer session token; no credentials at all is `Unauthenticated`.
+/// A bearer token is an API key (`fo_live_…`) or a login session token.
+async fn bearer(ferry: &Ferry, token: &str) -> Result<Actor> {
+    if token.starts_with(ferry_core::api_keys::KEY_PREFIX) {
+        ferry.authenticate_api_key(token).await
+    } else {
+        ferry.authenticate_token(token).await
+    }
+}
+
+/// The caller behind a bearer session token or API key; no credentials at all is
+/// `Unauthenticated`.
 pub async fn bearer_actor(ferry: &Ferry, headers: &HeaderMap) -> Result<Actor> {
     match credentials(headers)? {
-        Credentials::Bearer(token) => ferry.authenticate_token(&token).await,
+        Credentials::Bearer(token) => bearer(ferry, &token).await,
         Credentials::None | Credentials::Basic { .. } => Err(Error::Unauthenticated),
     }
 }
@@ -56,7 +66,7 @@ pub async fn bearer_actor(ferry: &Ferry, headers: &HeaderMap) -> Result<Actor> {
 /// password: what WebDAV and OCS accept. No credentials at all is `Unauthenticated`.
 pub async fn bearer_or_basic_actor(ferry: &Ferry, headers: &HeaderMap) -> Result<Actor> {
     match credentials(headers)? {
-        Credentials::Bearer(token) => ferry.authenticate_token(&token).await,
+        Credentials::Bearer(token) => bearer(ferry, &token).await,
         Credentials::Basic { user, password } => {
             ferry.authenticate_password(&user, &password).await
         }

@@ -12,7 +12,7 @@ pub mod sql;
 mod upload_rows;
 
 pub use error::{db_err, db_err_in, migrate_err};
-pub use rows::{AppPasswordRow, LoginFlowRow};
+pub use rows::{ApiKeyRow, AppPasswordRow, LoginFlowRow, scopes_text};
 pub use rows::{
     DavLockRow, DeadPropRow, NodeEntryRow, NodeRow, NodeStatsRow, SessionRow, UploadTokenRow,
     UserRow, VersionRow, convert_all, email_key,

@@ -220,6 +220,142 @@ macro_rules! impl_meta_tx {
                     Ok(sessions.rows_affected() + tokens.rows_affected() + flows.rows_affected())
                 }
 
+                // --- api keys ---
+
+                async fn insert_api_key(
+                    &mut self,
+                    key: &$crate::__private::ferry_core::model::ApiKey,
+                ) -> Result<()> {
+                    let done = sqlx::query(sql::INSERT_API_KEY)
+                        .bind(key.id.as_uuid())
+                        .bind(key.user_id.as_uuid())
+                        .bind(&key.name)
+                        .bind(&key.prefix)
+                        .bind(&key.token_hash)
+                        .bind($crate::scopes_text(&key.scopes))
+                        .bind(key.status.as_str())
+                        .bind(key.created_ms)
+                        .bind(key.last_used_ms)
+                        .bind(key.expires_ms)
+                        .bind(key.revoked_ms)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("insert_api_key", e))?;
+                    if done.rows_affected() == 0 {
+                        return Err(Error::AlreadyExists("api key".to_owned()));
+                    }
+                    Ok(())
+                }
+
+                async fn api_key_by_id(
+                    &mut self,
+                    id: $crate::__private::ferry_core::ids::ApiKeyId,
+                ) -> Result<Option<$crate::__private::ferry_core::model::ApiKey>> {
+                    let row = sqlx::query_as::<_, $crate::ApiKeyRow>(sql::API_KEY_BY_ID)
+                        .bind(id.as_uuid())
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("api_key_by_id", e))?;
+                    row.map(TryInto::try_into).transpose()
+                }
+
+                async fn api_key_by_hash(
+                    &mut self,
+                    token_hash: &str,
+                ) -> Result<Option<$crate::__private::ferry_core::model::ApiKey>> {
+                    let row = sqlx::query_as::<_, $crate::ApiKeyRow>(sql::API_KEY_BY_HASH)
+                        .bind(token_hash)
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("api_key_by_hash", e))?;
+                    row.map(TryInto::try_into).transpose()
+                }
+
+                async fn list_api_keys(
+                    &mut self,
+                ) -> Result<Vec<$crate::__private::ferry_core::model::ApiKey>> {
+                    let rows = sqlx::query_as::<_, $crate::ApiKeyRow>(sql::LIST_API_KEYS)
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("list_api_keys", e))?;
+                    rows.into_iter().map(TryInto::try_into).collect()
+                }
+
+                async fn update_api_key(
+                    &mut self,
+                    key: &$crate::__private::ferry_core::model::ApiKey,
+                ) -> Result<()> {
+                    let done = sqlx::query(sql::UPDATE_API_KEY)
+                        .bind(key.id.as_uuid())
+                        .bind(&key.name)
+                        .bind($crate::scopes_text(&key.scopes))
+                        .bind(key.status.as_str())
+                        .bind(key.expires_ms)
+                        .bind(key.revoked_ms)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("update_api_key", e))?;
+                    if done.rows_affected() == 0 {
+                        return Err(Error::NotFound);
+                    }
+                    Ok(())
+                }
+
+                async fn delete_api_key(
+                    &mut self,
+                    id: $crate::__private::ferry_core::ids::ApiKeyId,
+                ) -> Result<bool> {
+                    let done = sqlx::query(sql::DELETE_API_KEY)
+                        .bind(id.as_uuid())
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("delete_api_key", e))?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn touch_api_key(
+                    &mut self,
+                    id: $crate::__private::ferry_core::ids::ApiKeyId,
+                    now: EpochMillis,
+                ) -> Result<()> {
+                    sqlx::query(sql::TOUCH_API_KEY)
+                        .bind(id.as_uuid())
+                        .bind(now)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("touch_api_key", e))?;
+                    Ok(())
+                }
+
+                // --- rate limits ---
+
+                async fn hit_rate_window(
+                    &mut self,
+                    key: &str,
+                    window_start: EpochMillis,
+                ) -> Result<i64> {
+                    sqlx::query_scalar(sql::HIT_RATE_WINDOW)
+                        .bind(key)
+                        .bind(window_start)
+                        .fetch_one(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("hit_rate_window", e))
+                }
+
+                async fn forget_rate_windows(
+                    &mut self,
+                    key: &str,
+                    before: EpochMillis,
+                ) -> Result<()> {
+                    sqlx::query(sql::FORGET_RATE_WINDOWS)
+                        .bind(key)
+                        .bind(before)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("forget_rate_windows", e))?;
+                    Ok(())
+                }
+
                 // --- app passwords and login flows ---
 
                 async fn insert_app_password(

@@ -45,6 +45,66 @@ impl From<UserRow> for User {
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiKeyRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub prefix: String,
+    pub token_hash: String,
+    /// Comma-separated scope names (`read,write`).
+    pub scopes: String,
+    pub status: String,
+    pub created_ms: EpochMillis,
+    pub last_used_ms: Option<EpochMillis>,
+    pub expires_ms: Option<EpochMillis>,
+    pub revoked_ms: Option<EpochMillis>,
+}
+
+/// The stored form of a key's scopes.
+pub fn scopes_text(scopes: &[ferry_core::model::ApiScope]) -> String {
+    scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+impl TryFrom<ApiKeyRow> for ferry_core::model::ApiKey {
+    type Error = Error;
+    fn try_from(row: ApiKeyRow) -> Result<Self> {
+        let scopes = row
+            .scopes
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                ferry_core::model::ApiScope::parse(s).ok_or_else(|| {
+                    Error::internal(format!("api key {} has an unknown scope '{s}'", row.id))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let status = ferry_core::model::ApiKeyStatus::parse(&row.status).ok_or_else(|| {
+            Error::internal(format!(
+                "api key {} has an unknown status '{}'",
+                row.id, row.status
+            ))
+        })?;
+        Ok(ferry_core::model::ApiKey {
+            id: ferry_core::ids::ApiKeyId::from_uuid(row.id),
+            user_id: UserId::from_uuid(row.user_id),
+            name: row.name,
+            prefix: row.prefix,
+            token_hash: row.token_hash,
+            scopes,
+            status,
+            created_ms: row.created_ms,
+            last_used_ms: row.last_used_ms,
+            expires_ms: row.expires_ms,
+            revoked_ms: row.revoked_ms,
+        })
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AppPasswordRow {
     pub id: Uuid,
     pub user_id: Uuid,

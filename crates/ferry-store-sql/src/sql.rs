@@ -133,6 +133,41 @@ pub const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_ms
 pub const DELETE_EXPIRED_UPLOAD_TOKENS: &str = "DELETE FROM upload_tokens WHERE expires_ms < $1";
 pub const DELETE_EXPIRED_LOGIN_FLOWS: &str = "DELETE FROM login_flows WHERE expires_ms < $1";
 
+// --- api keys ---
+
+macro_rules! api_key_cols {
+    () => {
+        "id, user_id, name, prefix, token_hash, scopes, status, created_ms, last_used_ms, expires_ms, revoked_ms"
+    };
+}
+
+pub const INSERT_API_KEY: &str = "INSERT INTO api_keys (id, user_id, name, prefix, token_hash, scopes, status, \
+     created_ms, last_used_ms, expires_ms, revoked_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+     ON CONFLICT DO NOTHING";
+pub const API_KEY_BY_ID: &str = concat!("SELECT ", api_key_cols!(), " FROM api_keys WHERE id = $1");
+pub const API_KEY_BY_HASH: &str = concat!(
+    "SELECT ",
+    api_key_cols!(),
+    " FROM api_keys WHERE token_hash = $1"
+);
+pub const LIST_API_KEYS: &str = concat!(
+    "SELECT ",
+    api_key_cols!(),
+    " FROM api_keys ORDER BY created_ms DESC, id DESC"
+);
+pub const UPDATE_API_KEY: &str = "UPDATE api_keys SET name = $2, scopes = $3, status = $4, expires_ms = $5, \
+     revoked_ms = $6 WHERE id = $1";
+pub const DELETE_API_KEY: &str = "DELETE FROM api_keys WHERE id = $1";
+pub const TOUCH_API_KEY: &str = "UPDATE api_keys SET last_used_ms = $2 WHERE id = $1";
+
+// --- rate limits ---
+
+/// One statement both databases run atomically: the first hit inserts, later ones add one.
+pub const HIT_RATE_WINDOW: &str = "INSERT INTO rate_windows (key, window_start, count) VALUES ($1, $2, 1) \
+     ON CONFLICT (key, window_start) DO UPDATE SET count = rate_windows.count + 1 RETURNING count";
+pub const FORGET_RATE_WINDOWS: &str =
+    "DELETE FROM rate_windows WHERE key = $1 AND window_start < $2";
+
 // --- app passwords and login flows ---
 
 macro_rules! app_password_cols {

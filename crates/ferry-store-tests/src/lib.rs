@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use ferry_core::ports::MetaStore;
 
+mod api_keys;
 mod cascade;
 mod dav;
 mod devices;
@@ -33,6 +34,7 @@ pub async fn run_story(store: Arc<dyn MetaStore>) {
     users::story(store).await;
     sessions::story(store).await;
     devices::story(store).await;
+    api_keys::story(store).await;
     tree::story(store).await;
     trash_stars::story(store).await;
     versions::story(store).await;

@@ -29,7 +29,12 @@ pub fn app(state: AppState) -> Router {
         .merge(ferry_face_fileago::router())
         .merge(ferry_face_dav::router())
         .merge(ferry_face_ocs::router())
+        .merge(ferry_face_fileonion::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::rate_limit::limit_api_keys,
+        ))
         .with_state(state)
         .layer(CatchPanicLayer::new())
         .layer(

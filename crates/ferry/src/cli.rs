@@ -53,6 +53,9 @@ pub struct ServeArgs {
     /// The URL clients reach the server at (links, DAV hrefs) [default: http://<listen>]
     #[arg(long, env = "FERRY_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Requests one API key may make per minute.
+    #[arg(long, env = "FERRY_API_KEY_RATE_LIMIT", default_value = "100")]
+    pub api_key_rate_limit: String,
 }
 
 #[derive(Debug, Subcommand)]

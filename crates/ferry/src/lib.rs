@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod app;
 pub mod cli;
+pub mod rate_limit;
 pub mod serve;
 pub mod settings;
 pub mod wiring;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use ferry::cli::{Cli, Command};
-use ferry::settings::{ServeSettings, parse_listen, parse_public_url};
+use ferry::settings::{ServeSettings, parse_listen, parse_public_url, parse_rate_limit};
 use tracing_subscriber::EnvFilter;
 
 fn init_logging() {
@@ -41,6 +41,10 @@ async fn main() -> ExitCode {
                 Ok(u) => u,
                 Err(e) => return fail(&e),
             };
+            let api_key_rate_limit = match parse_rate_limit(&args.api_key_rate_limit) {
+                Ok(n) => n,
+                Err(e) => return fail(&e),
+            };
             let admin_password = std::env::var("FERRY_ADMIN_PASSWORD")
                 .ok()
                 .filter(|p| !p.is_empty());
@@ -49,6 +53,7 @@ async fn main() -> ExitCode {
                 public_url,
                 stores,
                 admin_password,
+                api_key_rate_limit,
             })
             .await
         }

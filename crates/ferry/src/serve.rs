@@ -5,20 +5,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use ferry_core::{Ferry, SystemClock};
+use ferry_core::{CoreSettings, Ferry, SystemClock};
 use ferry_http::AppState;
 use tokio::net::TcpListener;
 
 use crate::app::{SHUTDOWN_GRACE, app};
 use crate::settings::ServeSettings;
-use crate::wiring::open_ferry;
+use crate::wiring::open_ferry_with;
 
 /// How often the sweep looks for blobs no version names, and how old they must be.
 const SWEEP_EVERY: Duration = Duration::from_secs(60 * 60);
 const SWEEP_MIN_AGE_MS: i64 = 60 * 60 * 1000;
 
 pub async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
-    let ferry = open_ferry(&settings.stores, Arc::new(SystemClock)).await?;
+    let core = CoreSettings {
+        api_key_requests_per_minute: settings.api_key_rate_limit,
+        ..CoreSettings::default()
+    };
+    let ferry = open_ferry_with(&settings.stores, Arc::new(SystemClock), core).await?;
     let cleaned = ferry
         .clean_staging()
         .await

@@ -56,6 +56,8 @@ pub struct ServeSettings {
     pub public_url: String,
     pub stores: StoreSettings,
     pub admin_password: Option<String>,
+    /// Requests one API key may make per minute.
+    pub api_key_rate_limit: u32,
 }
 
 pub fn parse_database(
@@ -111,6 +113,22 @@ pub fn parse_storage(
         ));
     }
     Err(bad(flag, env, value, "must start with fs://"))
+}
+
+pub fn parse_rate_limit(value: &str) -> Result<u32, SettingError> {
+    value
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            bad(
+                "--api-key-rate-limit",
+                "FERRY_API_KEY_RATE_LIMIT",
+                value,
+                "must be a whole number above 0",
+            )
+        })
 }
 
 pub fn parse_listen(value: &str) -> Result<SocketAddr, SettingError> {

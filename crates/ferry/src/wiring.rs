@@ -35,8 +35,18 @@ pub fn open_blobs(storage: &StorageUrl) -> anyhow::Result<Arc<dyn BlobStore>> {
     })
 }
 
-/// Opens both stores (creating the data folder when the defaults live in it) and builds the core.
+/// Opens both stores (creating the data folder when the defaults live in it) and builds the
+/// core with the default core settings.
 pub async fn open_ferry(stores: &StoreSettings, clock: Arc<dyn Clock>) -> anyhow::Result<Ferry> {
+    open_ferry_with(stores, clock, CoreSettings::default()).await
+}
+
+/// As [`open_ferry`], with chosen core settings.
+pub async fn open_ferry_with(
+    stores: &StoreSettings,
+    clock: Arc<dyn Clock>,
+    core: CoreSettings,
+) -> anyhow::Result<Ferry> {
     std::fs::create_dir_all(&stores.data_dir).with_context(|| {
         format!(
             "cannot create the data folder {}",
@@ -45,5 +55,5 @@ pub async fn open_ferry(stores: &StoreSettings, clock: Arc<dyn Clock>) -> anyhow
     })?;
     let meta = open_meta(&stores.database).await?;
     let blobs = open_blobs(&stores.storage)?;
-    Ok(Ferry::new(meta, blobs, clock, CoreSettings::default()))
+    Ok(Ferry::new(meta, blobs, clock, core))
 }

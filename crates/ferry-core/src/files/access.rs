@@ -28,6 +28,20 @@ impl Access {
         download: false,
     };
 
+    /// What is left when the request's credentials may not change anything (an API key
+    /// without the Write scope): reading and downloading only.
+    pub fn limited_to(self, actor: &Actor) -> Access {
+        if actor.may_write() {
+            self
+        } else {
+            Access {
+                write: false,
+                delete: false,
+                ..self
+            }
+        }
+    }
+
     /// The granted permissions as FileAgo names them, in its order.
     pub fn names(&self) -> Vec<&'static str> {
         [

@@ -99,6 +99,7 @@ impl Ferry {
                 is_admin: user.is_admin,
                 session_id: None,
                 app_password_id: None,
+                api_key: None,
             }),
             target: grant.node_id,
         })

@@ -245,6 +245,7 @@ mod tests {
             is_admin: false,
             session_id: None,
             app_password_id: None,
+            api_key: None,
         })
     }
 

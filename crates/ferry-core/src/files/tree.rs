@@ -58,13 +58,13 @@ pub(crate) async fn resolve(
     match location {
         Location::Node(id) => {
             let node = tx.node_by_id(id).await?.ok_or(Error::NotFound)?;
-            let access = access_to(tx, actor, node.owner).await?;
+            let access = access_to(tx, actor, node.owner).await?.limited_to(actor);
             require(access, |a| a.read)?;
             Ok((Place::Node(node), access))
         }
         Location::View { view, owner } => {
             let owner = view_owner(tx, actor, owner).await?;
-            let access = access_to(tx, actor, owner).await?;
+            let access = access_to(tx, actor, owner).await?.limited_to(actor);
             require(access, |a| a.read)?;
             let root = match view {
                 View::Home => Some(RootKind::Home),

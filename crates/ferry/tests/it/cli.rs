@@ -139,6 +139,11 @@ fn a_bad_setting_stops_the_start_with_one_line() {
         ("FERRY_LISTEN", "not-an-address", "FERRY_LISTEN"),
         ("FERRY_DATABASE_URL", "mysql://x", "FERRY_DATABASE_URL"),
         ("FERRY_STORAGE", "ftp://x", "FERRY_STORAGE"),
+        (
+            "FERRY_API_KEY_RATE_LIMIT",
+            "lots",
+            "FERRY_API_KEY_RATE_LIMIT",
+        ),
         ("FERRY_PUBLIC_URL", "example.com", "FERRY_PUBLIC_URL"),
     ] {
         let (ok, _, err) = run(ferry(dir.path()).env(var, value).arg("serve"));

@@ -46,6 +46,26 @@ impl TestServer {
         Self::serve(ferry, clock, dir).await
     }
 
+    /// Stops this server and starts a new one on the same data folder and clock, as a
+    /// process restart would (nothing held in memory survives).
+    pub async fn restarted(mut self) -> TestServer {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let dir = tempfile::TempDir::new().unwrap();
+        let old = std::mem::replace(&mut self.dir, dir);
+        let stores = StoreSettings {
+            data_dir: old.path().to_path_buf(),
+            database: DatabaseUrl::Sqlite(format!("sqlite://{}/ferry.db", old.path().display())),
+            storage: StorageUrl::Fs(old.path().join("blobs")),
+        };
+        let clock = self.clock.clone();
+        let ferry = ferry::wiring::open_ferry(&stores, clock.clone())
+            .await
+            .unwrap();
+        Self::serve(ferry, clock, old).await
+    }
+
     /// A server on the given metadata store (local disk for content).
     pub async fn start_on(meta: Arc<dyn MetaStore>) -> TestServer {
         let dir = tempfile::tempdir().unwrap();

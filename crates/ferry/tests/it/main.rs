@@ -1,6 +1,7 @@
 //! The one integration-test binary: a real server on 127.0.0.1:0 per test, driven over HTTP.
 #![allow(clippy::unwrap_used)]
 
+mod api_keys;
 mod architecture;
 mod chunked;
 mod cli;
@@ -15,3 +16,4 @@ mod harness;
 mod litmus;
 mod ocs;
 mod postgres;
+mod rate_limit;
