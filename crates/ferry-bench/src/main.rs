@@ -226,7 +226,7 @@ async fn put_batch(
                 let outcome = match dav
                     .request(put.clone(), &path)
                     .header("Content-Type", "application/octet-stream")
-                    .body(body.as_ref().clone())
+                    .body(unique_body(&body, &path))
                     .send()
                     .await
                 {
@@ -272,6 +272,16 @@ async fn put_batch(
     batch.wall = started.elapsed();
     batch.timed_out = batch.ok + batch.errors < total;
     Ok(batch)
+}
+
+/// The body with the file's path written over its start, so that no two files have the
+/// same content: a content-addressed store must not get away with writing one blob.
+fn unique_body(template: &[u8], path: &str) -> Vec<u8> {
+    let mut body = template.to_vec();
+    let tag = path.as_bytes();
+    let n = tag.len().min(body.len());
+    body[..n].copy_from_slice(&tag[..n]);
+    body
 }
 
 fn file_names(count: usize, prefix: &str, ext: &str) -> Vec<String> {
@@ -680,6 +690,14 @@ mod tests {
         assert_eq!(percentile_ms(&samples, 95.0), 19.0);
         assert_eq!(percentile_ms(&samples, 0.0), 1.0);
         assert_eq!(percentile_ms(&samples, 100.0), 20.0);
+    }
+
+    #[test]
+    fn bodies_differ_per_path() {
+        let template = vec![b'x'; 8];
+        assert_eq!(unique_body(&template, "a/1"), b"a/1xxxxx");
+        assert_eq!(unique_body(&template, "a/0123456789"), b"a/012345");
+        assert_eq!(unique_body(&[], "a"), b"");
     }
 
     #[test]

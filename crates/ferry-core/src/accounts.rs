@@ -57,7 +57,7 @@ fn validate_username(name: &str) -> Result<()> {
     Ok(())
 }
 
-fn validate_email(email: &str) -> Result<()> {
+pub(crate) fn validate_email(email: &str) -> Result<()> {
     let mut parts = email.splitn(2, '@');
     let local = parts.next().unwrap_or_default();
     let domain = parts.next().unwrap_or_default();
@@ -72,7 +72,7 @@ fn validate_email(email: &str) -> Result<()> {
     Ok(())
 }
 
-fn validate_display_name(name: &str) -> Result<()> {
+pub(crate) fn validate_display_name(name: &str) -> Result<()> {
     if name.trim().is_empty() || name.len() > 255 || name.chars().any(char::is_control) {
         return Err(Error::invalid(
             "display name",
@@ -120,48 +120,19 @@ pub(crate) async fn ensure_roots(tx: &mut dyn MetaTx, owner: Owner, now: i64) ->
 }
 
 impl Ferry {
-    /// Logs in with a username or email and a password, opening a session.
-    /// Every failure that could tell an attacker whether the account exists is the same
-    /// `Unauthenticated`.
+    /// Logs in with a username or email and a password, opening a session. An account with
+    /// 2FA on cannot log in this way (see [`Ferry::login_attempt`], which takes the code).
     pub async fn login(&self, login: &str, password: &str) -> Result<Login> {
-        let mut tx = self.meta.read().await?;
-        let user = tx.user_by_login(login.trim()).await?;
-        drop(tx);
-        let Some(user) = user else {
-            // Spend the same time as a real check so timing does not reveal the account.
-            let _ = password::verify(password.to_owned(), dummy_hash().await?).await;
-            return Err(Error::Unauthenticated);
+        let attempt = crate::security::LoginAttempt {
+            login,
+            password,
+            otp: None,
+            client_ip: None,
         };
-        if !password::verify(password.to_owned(), user.password_hash.clone()).await? {
-            return Err(Error::Unauthenticated);
+        match self.login_attempt(attempt).await? {
+            crate::security::LoginOutcome::LoggedIn(login) => Ok(*login),
+            crate::security::LoginOutcome::SecondFactorRequired => Err(Error::Unauthenticated),
         }
-        if !user.is_active {
-            return Err(Error::PermissionDenied);
-        }
-        let now = self.now_ms();
-        let token = secret::new_token()?;
-        let file_access_key = secret::new_token()?;
-        let session = Session {
-            id: crate::ids::SessionId::generate(),
-            user_id: user.id,
-            token_hash: secret::token_hash(&token),
-            file_key_hash: secret::token_hash(&file_access_key),
-            created_ms: now,
-            expires_ms: now + self.settings.session_ttl_ms,
-        };
-        let mut tx = self.meta.write().await?;
-        tx.delete_expired(now).await?;
-        tx.insert_session(&session).await?;
-        let mut user = user;
-        user.last_login_ms = Some(now);
-        tx.update_user(&user).await?;
-        tx.commit().await?;
-        Ok(Login {
-            user,
-            token,
-            file_access_key,
-            expires_ms: session.expires_ms,
-        })
     }
 
     /// The caller behind a username (or email) and password sent with the request itself
@@ -176,6 +147,8 @@ impl Ferry {
             let mut tx = self.meta.read().await?;
             if let Some(user) = tx.user_by_id(hit.user_id).await?
                 && user.password_hash == hit.password_hash
+                // 2FA may have been turned on since the login was remembered.
+                && tx.user_totp(user.id).await?.is_none()
             {
                 return user_actor(user, None);
             }
@@ -184,12 +157,20 @@ impl Ferry {
         let user = tx.user_by_login(login.trim()).await?;
         drop(tx);
         let Some(user) = user else {
-            let _ = password::verify(password.to_owned(), dummy_hash().await?).await;
+            let _ =
+                password::verify(password.to_owned(), crate::security::dummy_hash().await?).await;
             return Err(Error::Unauthenticated);
         };
         if !password::verify(password.to_owned(), user.password_hash.clone()).await? {
             return Err(Error::Unauthenticated);
         }
+        // With 2FA on, the account password alone is not enough: such users give their
+        // devices app passwords (checked above).
+        let mut tx = self.meta.read().await?;
+        if tx.user_totp(user.id).await?.is_some() {
+            return Err(Error::Unauthenticated);
+        }
+        drop(tx);
         self.login_cache
             .put(login, password, user.id, user.password_hash.clone(), now);
         user_actor(user, None)
@@ -225,22 +206,24 @@ impl Ferry {
 
     /// Ends the caller's session at once.
     pub async fn logout(&self, actor: &Actor) -> Result<()> {
-        let Actor::User(UserActor {
-            session_id: Some(id),
-            ..
-        }) = actor
-        else {
-            return Ok(());
-        };
-        let mut tx = self.meta.write().await?;
-        tx.delete_session(*id).await?;
-        tx.commit().await
+        self.logout_from(actor, None).await
     }
 
     /// Makes an account (administrators only) with its home and incoming folders.
     pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
         require_admin(actor)?;
         actor.require_write()?;
+        let now = self.now_ms();
+        let user = self.prepare_user(new).await?;
+        let mut tx = self.meta.write().await?;
+        tx.insert_user(&user).await?;
+        ensure_roots(tx.as_mut(), Owner::User(user.id), now).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Checks a new account and hashes its password: the record `create_user` stores.
+    pub(crate) async fn prepare_user(&self, new: NewUser) -> Result<User> {
         validate_username(&new.username)?;
         if let Some(email) = &new.email {
             validate_email(email)?;
@@ -250,8 +233,7 @@ impl Ferry {
         if new.quota_bytes < 0 {
             return Err(Error::invalid("quota", "must not be negative"));
         }
-        let now = self.now_ms();
-        let user = User {
+        Ok(User {
             id: UserId::generate(),
             username: new.username,
             email: new.email,
@@ -260,14 +242,9 @@ impl Ferry {
             is_admin: new.is_admin,
             is_active: true,
             quota_bytes: new.quota_bytes,
-            created_ms: now,
+            created_ms: self.now_ms(),
             last_login_ms: None,
-        };
-        let mut tx = self.meta.write().await?;
-        tx.insert_user(&user).await?;
-        ensure_roots(tx.as_mut(), Owner::User(user.id), now).await?;
-        tx.commit().await?;
-        Ok(user)
+        })
     }
 
     /// Makes sure the built-in `admin` exists. With a password, (re)sets it; without one,
@@ -383,14 +360,4 @@ fn user_actor(user: User, session_id: Option<crate::ids::SessionId>) -> Result<A
         app_password_id: None,
         api_key: None,
     }))
-}
-
-/// A real argon2id hash of a random string, verified against when the account does not
-/// exist, so both paths cost the same. Made once per process.
-async fn dummy_hash() -> Result<String> {
-    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    DUMMY
-        .get_or_try_init(|| async { password::hash(secret::new_password()?).await })
-        .await
-        .cloned()
 }

@@ -72,6 +72,14 @@ uuid_id!(
     /// An API key (`fo_live_…`).
     ApiKeyId
 );
+uuid_id!(
+    /// A tag a group owns.
+    GroupTagId
+);
+uuid_id!(
+    /// A message waiting in the outgoing-mail table.
+    MailId
+);
 
 #[cfg(test)]
 mod tests {

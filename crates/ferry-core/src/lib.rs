@@ -17,13 +17,17 @@ pub use ids::{GroupId, NodeId, SessionId, UserId};
 
 pub mod accounts;
 pub mod api_keys;
+pub mod avatar;
 pub mod devices;
 pub mod files;
+pub mod groups;
 mod login_cache;
 pub mod names;
 pub mod password;
 pub mod rate_limit;
 pub mod secret;
+pub mod security;
 mod service;
+pub mod users;
 
 pub use service::{CoreSettings, Ferry};

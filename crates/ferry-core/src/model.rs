@@ -423,3 +423,278 @@ pub struct UploadPart {
     pub size: i64,
     pub created_ms: EpochMillis,
 }
+
+// --- groups ---
+
+/// Implements the text forms of a closed set of permission names.
+macro_rules! names_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl $name {
+            /// Every value, in the order FileAgo's documentation lists them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+names_enum!(
+    /// What a member may do with the group's files (FileAgo `node_permissions`).
+    NodePermission {
+        Read => "read",
+        Write => "write",
+        Delete => "delete",
+        Download => "download",
+    }
+);
+
+names_enum!(
+    /// What a member may do with the group's tags (FileAgo `tag_permissions`).
+    TagPermission {
+        Create => "create",
+        Delete => "delete",
+    }
+);
+
+names_enum!(
+    /// What a member may do with shares of the group's files (FileAgo `share_permissions`).
+    SharePermission {
+        PublicCreate => "public_create",
+        PublicDelete => "public_delete",
+        PrivateCreate => "private_create",
+        PrivateDelete => "private_delete",
+        UploadLinkCreate => "upload_link_create",
+        UploadLinkDelete => "upload_link_delete",
+    }
+);
+
+names_enum!(
+    /// The permissions a new member gets when none are given (FulliO's and FileOnion's
+    /// coarse levels map onto the fine-grained ones through this).
+    PermissionLevel {
+        Read => "read",
+        Edit => "edit",
+        Admin => "admin",
+    }
+);
+
+names_enum!(
+    /// Who a group setting concerns: every member or only the group's administrators.
+    Audience {
+        Members => "members",
+        Admins => "admins",
+    }
+);
+
+/// A team of users with a workspace of its own (home, incoming, trash, …).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub id: GroupId,
+    /// A stable text id derived from the name at creation (OCS and FulliO name groups by
+    /// it); unique, and kept when the group is renamed.
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// Disk quota in bytes; 0 means unlimited.
+    pub quota_bytes: i64,
+    pub default_permission: PermissionLevel,
+    /// A `data:image/png;base64,…` or `data:image/jpeg;base64,…` URL; `None` is the default.
+    pub avatar: Option<String>,
+    /// Who may accept incoming shares for the group.
+    pub accept_incoming: Audience,
+    /// Who is told about private shares with the group.
+    pub private_shares_notify: Audience,
+    pub created_ms: EpochMillis,
+}
+
+/// What one membership allows. The lists are sets, kept in the documented order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemberPermissions {
+    /// A group administrator (OCS subadmin): manages the group and its members.
+    pub is_admin: bool,
+    pub node: Vec<NodePermission>,
+    pub tag: Vec<TagPermission>,
+    pub share: Vec<SharePermission>,
+}
+
+/// A user's place in a group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Membership {
+    pub group_id: GroupId,
+    pub user_id: UserId,
+    pub permissions: MemberPermissions,
+    pub created_ms: EpochMillis,
+}
+
+/// A group with the caller's (or a listed user's) membership in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupWithMembership {
+    pub group: Group,
+    pub membership: Membership,
+}
+
+/// A member with their account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupMember {
+    pub user: User,
+    pub membership: Membership,
+}
+
+/// A tag a group owns; `class` is one of the configured tag classes (a colour).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupTag {
+    pub id: crate::ids::GroupTagId,
+    pub group_id: GroupId,
+    pub name: String,
+    pub class: String,
+    pub created_ms: EpochMillis,
+}
+
+/// A message to a user that waits for a mail server (none is wired yet; the table is the
+/// outbox a sender will drain).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingMail {
+    pub id: crate::ids::MailId,
+    pub user_id: UserId,
+    /// The address at the time of writing; `None` when the user had none.
+    pub address: Option<String>,
+    pub subject: String,
+    pub body: String,
+    pub created_ms: EpochMillis,
+}
+
+/// What an account holds beyond its credentials: the profile FileAgo (and later FulliO and
+/// OCS) show, the avatar, the notification settings and whether 2FA is on. Read and written
+/// apart from [`User`] so that authenticating a request never loads an avatar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserDetails {
+    /// A language tag such as `en` or `pt-BR`.
+    pub language: String,
+    pub phone: String,
+    pub address: String,
+    pub website: String,
+    pub twitter: String,
+    /// A `data:image/png;base64,…` or `data:image/jpeg;base64,…` URL; `None` is the default.
+    pub avatar: Option<String>,
+    /// An administrator's note about the account (FileAgo's `comment`).
+    pub admin_comment: String,
+    pub notifications: NotificationSettings,
+    /// Whether TOTP 2FA is on. Read-only here: the secret has its own methods.
+    pub twofa: bool,
+}
+
+impl Default for UserDetails {
+    fn default() -> Self {
+        Self {
+            language: "en".to_owned(),
+            phone: String::new(),
+            address: String::new(),
+            website: String::new(),
+            twitter: String::new(),
+            avatar: None,
+            admin_comment: String::new(),
+            notifications: NotificationSettings::default(),
+            twofa: false,
+        }
+    }
+}
+
+/// FileAgo's eight notification switches; all on for a new account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotificationSettings {
+    pub email_alert_owned: bool,
+    pub email_alert_group_owned: bool,
+    pub email_alert_shared_with_me: bool,
+    pub email_alert_shared_with_my_groups: bool,
+    pub realtime_alert_owned: bool,
+    pub realtime_alert_group_owned: bool,
+    pub realtime_alert_shared_with_me: bool,
+    pub realtime_alert_shared_with_my_groups: bool,
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        Self {
+            email_alert_owned: true,
+            email_alert_group_owned: true,
+            email_alert_shared_with_me: true,
+            email_alert_shared_with_my_groups: true,
+            realtime_alert_owned: true,
+            realtime_alert_group_owned: true,
+            realtime_alert_shared_with_me: true,
+            realtime_alert_shared_with_my_groups: true,
+        }
+    }
+}
+
+/// A user's TOTP secret (base32) and the last time step a code was accepted for.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TotpState {
+    pub secret: String,
+    pub last_step: Option<i64>,
+}
+
+impl std::fmt::Debug for TotpState {
+    // The secret never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpState")
+            .field("secret", &"<hidden>")
+            .field("last_step", &self.last_step)
+            .finish()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginAction {
+    Login,
+    Logout,
+}
+
+impl LoginAction {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LoginAction::Login => "login",
+            LoginAction::Logout => "logout",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "login" => Some(LoginAction::Login),
+            "logout" => Some(LoginAction::Logout),
+            _ => None,
+        }
+    }
+}
+
+/// One line of a user's login history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginEvent {
+    pub id: uuid::Uuid,
+    pub user_id: UserId,
+    pub action: LoginAction,
+    /// `success`, or why it failed (`failure`, `2fa-required`, `2fa-failure`, `disabled`,
+    /// `rate-limited`).
+    pub status: String,
+    /// The client's address as the server saw it; empty when unknown.
+    pub ip_address: String,
+    /// Free text: which credential kind, what failed.
+    pub details: String,
+    pub at_ms: EpochMillis,
+}

@@ -40,8 +40,8 @@ pub trait MetaTx: Send {
     async fn list_users(&mut self) -> Result<Vec<User>>;
     /// Replaces every field but `id` and `created_ms`. `AlreadyExists` as for insert.
     async fn update_user(&mut self, user: &User) -> Result<()>;
-    /// Removes the user with their sessions, upload tokens, stars and every node they own
-    /// (with its versions). Returns false if there was no such user.
+    /// Removes the user with their sessions, upload tokens, stars, group memberships and
+    /// every node they own (with its versions). Returns false if there was no such user.
     async fn delete_user(&mut self, id: UserId) -> Result<bool>;
 
     // --- sessions and upload tokens ---
@@ -112,6 +112,94 @@ pub trait MetaTx: Send {
         grant: &crate::model::LoginGrant,
     ) -> Result<bool>;
     async fn delete_login_flow(&mut self, id: crate::ids::LoginFlowId) -> Result<()>;
+
+    // --- groups ---
+    /// `AlreadyExists` if the id or the slug is taken.
+    async fn insert_group(&mut self, group: &crate::model::Group) -> Result<()>;
+    async fn group_by_id(&mut self, id: crate::ids::GroupId)
+    -> Result<Option<crate::model::Group>>;
+    async fn group_by_slug(&mut self, slug: &str) -> Result<Option<crate::model::Group>>;
+    /// Every group, by name.
+    async fn list_groups(&mut self) -> Result<Vec<crate::model::Group>>;
+    /// Replaces every field but `id` and `created_ms`; `NotFound` if absent, `AlreadyExists`
+    /// if another group has the slug.
+    async fn update_group(&mut self, group: &crate::model::Group) -> Result<()>;
+    /// Removes the group with its memberships, tags and every node it owns (with their
+    /// versions). Returns false if there was no such group.
+    async fn delete_group(&mut self, id: crate::ids::GroupId) -> Result<bool>;
+    /// `AlreadyExists` if the user is already a member.
+    async fn insert_membership(&mut self, membership: &crate::model::Membership) -> Result<()>;
+    /// Replaces the permissions; `NotFound` if the user is not a member.
+    async fn update_membership(&mut self, membership: &crate::model::Membership) -> Result<()>;
+    async fn membership(
+        &mut self,
+        group: crate::ids::GroupId,
+        user: UserId,
+    ) -> Result<Option<crate::model::Membership>>;
+    /// False if the user was not a member.
+    async fn delete_membership(&mut self, group: crate::ids::GroupId, user: UserId)
+    -> Result<bool>;
+    /// The group's members with their accounts, by username.
+    async fn group_members(
+        &mut self,
+        group: crate::ids::GroupId,
+    ) -> Result<Vec<crate::model::GroupMember>>;
+    /// The user's groups with their membership in each, by group name, in one query.
+    async fn groups_of_user(
+        &mut self,
+        user: UserId,
+    ) -> Result<Vec<crate::model::GroupWithMembership>>;
+    /// `AlreadyExists` if the group already has a tag of that name.
+    async fn insert_group_tag(&mut self, tag: &crate::model::GroupTag) -> Result<()>;
+    /// The group's tags by name; at most `limit` when given.
+    async fn list_group_tags(
+        &mut self,
+        group: crate::ids::GroupId,
+        limit: Option<i64>,
+    ) -> Result<Vec<crate::model::GroupTag>>;
+    async fn insert_outgoing_mail(&mut self, mail: &crate::model::OutgoingMail) -> Result<()>;
+    /// Every waiting message, oldest first.
+    async fn list_outgoing_mail(&mut self) -> Result<Vec<crate::model::OutgoingMail>>;
+
+    // --- user profile and security ---
+    /// The account's profile, notification settings and 2FA flag; `None` if no such user.
+    async fn user_details(&mut self, id: UserId) -> Result<Option<crate::model::UserDetails>>;
+    /// Replaces everything in the details but `twofa` (see [`MetaTx::set_user_totp`]).
+    /// `NotFound` if there is no such user.
+    async fn set_user_details(
+        &mut self,
+        id: UserId,
+        details: &crate::model::UserDetails,
+    ) -> Result<()>;
+    /// The TOTP state while 2FA is on; `None` when it is off or there is no such user.
+    async fn user_totp(&mut self, id: UserId) -> Result<Option<crate::model::TotpState>>;
+    /// Turns 2FA on with the secret (`None` turns it off); forgets the last accepted step.
+    /// `NotFound` if there is no such user.
+    async fn set_user_totp(&mut self, id: UserId, secret: Option<&str>) -> Result<()>;
+    /// Records that a code for `step` was accepted, only if `step` is later than the last
+    /// one accepted; false (nothing changed) for a replayed or older step or when 2FA is
+    /// off. Atomic, so two instances cannot both accept one code.
+    async fn accept_totp_step(&mut self, id: UserId, step: i64) -> Result<bool>;
+    async fn insert_login_event(&mut self, event: &crate::model::LoginEvent) -> Result<()>;
+    /// The user's newest `limit` events, newest first.
+    async fn list_login_events(
+        &mut self,
+        user: UserId,
+        limit: i64,
+    ) -> Result<Vec<crate::model::LoginEvent>>;
+    /// Counts one failed login against `key` at `at`.
+    async fn add_login_failure(&mut self, key: &str, at: EpochMillis) -> Result<()>;
+    /// When the newest `limit` failures of `key` later than `since` happened, newest first.
+    async fn recent_login_failures(
+        &mut self,
+        key: &str,
+        since: EpochMillis,
+        limit: i64,
+    ) -> Result<Vec<EpochMillis>>;
+    /// Forgets every failure of `key`.
+    async fn clear_login_failures(&mut self, key: &str) -> Result<()>;
+    /// Forgets every failure older than `before`; returns how many.
+    async fn forget_login_failures(&mut self, before: EpochMillis) -> Result<u64>;
 
     // --- nodes ---
     /// Inserts the node and returns the `file_id` the store assigned (the field's value is

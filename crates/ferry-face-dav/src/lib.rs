@@ -3,9 +3,13 @@
 //!
 //! Mounted at `/remote.php/dav/files/{user}/…` (the user must be the caller; another name
 //! answers 404) and `/remote.php/webdav/…` (the caller's own files). Paths map onto the
-//! caller's home folder. axum's method filter does not know WebDAV's methods, so each mount
-//! takes any method and [`endpoints::dispatch`] picks the handler, one module per method.
+//! caller's home folder. Beside them, [`collections`] serves the upload folders of chunked
+//! uploads, the trash bin, file versions and SEARCH on the DAV root. axum's method filter
+//! does not know WebDAV's methods, so each mount takes any method and
+//! [`endpoints::dispatch`] picks the handler, one module per method.
 
+mod basicsearch;
+mod collections;
 mod dto;
 mod endpoints;
 mod envelope;
@@ -32,6 +36,18 @@ pub fn router() -> Router<AppState> {
         "/remote.php/webdav",
         "/remote.php/webdav/",
         "/remote.php/webdav/{*path}",
+        // The DAV root (SEARCH) and the collections beside the files mount.
+        "/remote.php/dav",
+        "/remote.php/dav/",
+        "/remote.php/dav/uploads/{user}",
+        "/remote.php/dav/uploads/{user}/",
+        "/remote.php/dav/uploads/{user}/{*path}",
+        "/remote.php/dav/trashbin/{user}",
+        "/remote.php/dav/trashbin/{user}/",
+        "/remote.php/dav/trashbin/{user}/{*path}",
+        "/remote.php/dav/versions/{user}",
+        "/remote.php/dav/versions/{user}/",
+        "/remote.php/dav/versions/{user}/{*path}",
     ] {
         // PUT bodies are streamed to the blob store and bounded by the quota; XML bodies
         // are read with their own limit.

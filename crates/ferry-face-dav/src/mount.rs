@@ -47,6 +47,15 @@ pub struct Target {
 }
 
 impl Target {
+    /// The files mount of `user` (`/remote.php/dav/files/{user}`), at its top.
+    pub fn files(user: &str) -> Target {
+        Target {
+            base: format!("{}{}", FILES_PREFIX, utf8_percent_encode(user, SEGMENT)),
+            user: Some(user.to_owned()),
+            segments: Vec::new(),
+        }
+    }
+
     /// The href of a path below the same mount; folders end in `/`.
     pub fn href(&self, segments: &[String], is_dir: bool) -> String {
         let mut out = self.base.clone();
@@ -63,6 +72,11 @@ impl Target {
 
 fn bad(reason: &str) -> Error {
     Error::invalid("path", reason)
+}
+
+/// One segment written into an href.
+pub fn encode_segment(segment: &str) -> String {
+    utf8_percent_encode(segment, SEGMENT).to_string()
 }
 
 /// Splits a raw (still percent-encoded) URL path into a mount and decoded segments.
@@ -92,7 +106,7 @@ pub fn parse_path(raw: &str) -> Option<Result<Target, Error>> {
 
 /// `a/b/` → `["a", "b"]`. Leading and trailing slashes are fine; an empty segment in the
 /// middle, `.`, `..`, and control characters are refused.
-fn segments(raw: &str) -> Result<Vec<String>, Error> {
+pub fn segments(raw: &str) -> Result<Vec<String>, Error> {
     let trimmed = raw.trim_start_matches('/');
     let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
     if trimmed.is_empty() {
@@ -101,7 +115,7 @@ fn segments(raw: &str) -> Result<Vec<String>, Error> {
     trimmed.split('/').map(decode_segment).collect()
 }
 
-fn decode_segment(raw: &str) -> Result<String, Error> {
+pub fn decode_segment(raw: &str) -> Result<String, Error> {
     if raw.is_empty() {
         return Err(bad("has an empty segment"));
     }

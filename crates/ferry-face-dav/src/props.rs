@@ -88,7 +88,7 @@ fn permissions(item: &Described) -> &'static str {
     }
 }
 
-fn http_date(ms: i64) -> String {
+pub fn http_date(ms: i64) -> String {
     httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0)))
 }
 
@@ -113,7 +113,7 @@ pub fn rfc3339(ms: i64) -> String {
     )
 }
 
-fn content_type(name: &str) -> String {
+pub fn content_type(name: &str) -> String {
     mime_guess::from_path(name)
         .first_or_octet_stream()
         .essence_str()

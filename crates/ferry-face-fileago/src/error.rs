@@ -23,19 +23,7 @@ impl From<Error> for ApiError {
 
 /// The HTTP status FileAgo clients get for each domain error.
 pub fn status_of(error: &Error) -> StatusCode {
-    match error {
-        Error::NotFound => StatusCode::NOT_FOUND,
-        Error::AlreadyExists(_) | Error::Conflict(_) => StatusCode::CONFLICT,
-        Error::PermissionDenied => StatusCode::FORBIDDEN,
-        Error::Unauthenticated => StatusCode::UNAUTHORIZED,
-        Error::InvalidInput { .. } => StatusCode::BAD_REQUEST,
-        Error::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
-        Error::Locked => StatusCode::LOCKED,
-        Error::QuotaExceeded => StatusCode::INSUFFICIENT_STORAGE,
-        Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-        Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    }
+    ferry_http::errors::http_status(error)
 }
 
 impl IntoResponse for ApiError {

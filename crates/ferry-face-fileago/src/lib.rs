@@ -22,6 +22,34 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/auth", post(endpoints::auth::login))
         .route(
+            "/api/user",
+            get(endpoints::user::get_profile).put(endpoints::user::update_profile),
+        )
+        .route(
+            "/api/user/notifications",
+            get(endpoints::user::get_notifications).put(endpoints::user::update_notifications),
+        )
+        .route(
+            "/api/user/2fa",
+            get(endpoints::user::get_twofa).post(endpoints::user::set_twofa),
+        )
+        .route(
+            "/api/user/login_history",
+            get(endpoints::user::login_history),
+        )
+        .route("/api/user/logout", get(endpoints::user::logout))
+        .route("/api/users", get(endpoints::user::list_users))
+        .route(
+            "/api/admin/users",
+            get(endpoints::admin_users::list).post(endpoints::admin_users::create),
+        )
+        .route(
+            "/api/admin/users/{uuid}",
+            get(endpoints::admin_users::get)
+                .put(endpoints::admin_users::update)
+                .delete(endpoints::admin_users::delete),
+        )
+        .route(
             "/api/nodes/{node}",
             get(endpoints::nodes::details)
                 .post(endpoints::nodes::act)
@@ -45,5 +73,51 @@ pub fn router() -> Router<AppState> {
         .route(
             "/resources/auth/{mode}/{key}/{node}/{version}/{filename}",
             get(endpoints::resources::file),
+        )
+        .merge(group_routes())
+}
+
+/// `/api/groups…`, `/api/admin/groups…` and `/api/admin/users/{uuid}/groups`.
+fn group_routes() -> Router<AppState> {
+    use endpoints::{admin_groups as admin, groups};
+    Router::new()
+        .route("/api/groups", get(groups::list))
+        .route(
+            "/api/groups/{group}",
+            get(groups::details).put(groups::update),
+        )
+        .route(
+            "/api/groups/{group}/users",
+            get(groups::members).post(groups::add_member),
+        )
+        .route(
+            "/api/groups/{group}/users/{user}",
+            get(groups::member)
+                .put(groups::update_member)
+                .delete(groups::remove_member),
+        )
+        .route(
+            "/api/groups/{group}/tags",
+            get(groups::tags).post(groups::create_tag),
+        )
+        .route("/api/admin/groups", get(admin::list).post(admin::create))
+        .route(
+            "/api/admin/groups/{group}",
+            get(admin::details).put(admin::update).delete(admin::delete),
+        )
+        .route(
+            "/api/admin/groups/{group}/users",
+            get(admin::members).post(admin::add_member),
+        )
+        .route(
+            "/api/admin/groups/{group}/users/{user}",
+            get(admin::member)
+                .put(admin::update_member)
+                .delete(admin::remove_member),
+        )
+        .route(
+            // `{uuid}` as in the `/api/admin/users/{uuid}` routes: one name per position.
+            "/api/admin/users/{uuid}/groups",
+            get(admin::user_groups).post(admin::set_user_groups),
         )
 }

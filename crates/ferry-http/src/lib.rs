@@ -7,6 +7,7 @@
 pub mod body;
 pub mod content;
 pub mod credentials;
+pub mod errors;
 pub mod state;
 
 pub use state::AppState;

@@ -6,18 +6,25 @@
 //! query is written once, in [`sql`], in the dialect both databases accept.
 
 mod error;
+mod group_rows;
 mod macros;
 mod rows;
 pub mod sql;
 mod upload_rows;
+mod user_rows;
 
 pub use error::{db_err, db_err_in, migrate_err};
+pub use group_rows::{
+    GroupMemberRow, GroupRow, GroupTagRow, GroupWithMembershipRow, MembershipRow, OutgoingMailRow,
+    permissions_text,
+};
 pub use rows::{ApiKeyRow, AppPasswordRow, LoginFlowRow, scopes_text};
 pub use rows::{
     DavLockRow, DeadPropRow, NodeEntryRow, NodeRow, NodeStatsRow, SessionRow, UploadTokenRow,
     UserRow, VersionRow, convert_all, email_key,
 };
 pub use upload_rows::{UploadPartRow, UploadSessionRow};
+pub use user_rows::{LoginEventRow, TotpRow, UserDetailsRow};
 
 /// What [`impl_meta_tx!`] expands to refers to, so the backend crates need not name these
 /// crates themselves.

@@ -530,6 +530,437 @@ macro_rules! impl_meta_tx {
                     Ok(row.map(UploadToken::from))
                 }
 
+                // --- groups ---
+
+                async fn insert_group(
+                    &mut self,
+                    group: &$crate::__private::ferry_core::model::Group,
+                ) -> Result<()> {
+                    let done = sqlx::query(sql::INSERT_GROUP)
+                        .bind(group.id.as_uuid())
+                        .bind(&group.slug)
+                        .bind(&group.name)
+                        .bind(&group.description)
+                        .bind(group.quota_bytes)
+                        .bind(group.default_permission.as_str())
+                        .bind(&group.avatar)
+                        .bind(group.accept_incoming.as_str())
+                        .bind(group.private_shares_notify.as_str())
+                        .bind(group.created_ms)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("insert_group", e))?;
+                    if done.rows_affected() == 0 {
+                        return Err(Error::AlreadyExists(format!(
+                            "group '{}' (the id or name is taken)",
+                            group.name
+                        )));
+                    }
+                    Ok(())
+                }
+
+                async fn group_by_id(
+                    &mut self,
+                    id: $crate::__private::ferry_core::ids::GroupId,
+                ) -> Result<Option<$crate::__private::ferry_core::model::Group>> {
+                    let row = sqlx::query_as::<_, $crate::GroupRow>(sql::GROUP_BY_ID)
+                        .bind(id.as_uuid())
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("group_by_id", e))?;
+                    row.map(TryInto::try_into).transpose()
+                }
+
+                async fn group_by_slug(
+                    &mut self,
+                    slug: &str,
+                ) -> Result<Option<$crate::__private::ferry_core::model::Group>> {
+                    let row = sqlx::query_as::<_, $crate::GroupRow>(sql::GROUP_BY_SLUG)
+                        .bind(slug)
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("group_by_slug", e))?;
+                    row.map(TryInto::try_into).transpose()
+                }
+
+                async fn list_groups(
+                    &mut self,
+                ) -> Result<Vec<$crate::__private::ferry_core::model::Group>> {
+                    let rows = sqlx::query_as::<_, $crate::GroupRow>(sql::LIST_GROUPS)
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("list_groups", e))?;
+                    rows.into_iter().map(TryInto::try_into).collect()
+                }
+
+                async fn update_group(
+                    &mut self,
+                    group: &$crate::__private::ferry_core::model::Group,
+                ) -> Result<()> {
+                    let done = sqlx::query(sql::UPDATE_GROUP)
+                        .bind(group.id.as_uuid())
+                        .bind(&group.slug)
+                        .bind(&group.name)
+                        .bind(&group.description)
+                        .bind(group.quota_bytes)
+                        .bind(group.default_permission.as_str())
+                        .bind(&group.avatar)
+                        .bind(group.accept_incoming.as_str())
+                        .bind(group.private_shares_notify.as_str())
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("update_group", e))?;
+                    if done.rows_affected() > 0 {
+                        return Ok(());
+                    }
+                    let exists: bool = sqlx::query_scalar(sql::GROUP_EXISTS)
+                        .bind(group.id.as_uuid())
+                        .fetch_one(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("update_group", e))?;
+                    if exists {
+                        Err(Error::AlreadyExists(format!(
+                            "group '{}' (the name is taken)",
+                            group.name
+                        )))
+                    } else {
+                        Err(Error::NotFound)
+                    }
+                }
+
+                async fn delete_group(
+                    &mut self,
+                    id: $crate::__private::ferry_core::ids::GroupId,
+                ) -> Result<bool> {
+                    sqlx::query(sql::DELETE_GROUP_NODES)
+                        .bind(id.as_uuid())
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("delete_group", e))?;
+                    let done = sqlx::query(sql::DELETE_GROUP)
+                        .bind(id.as_uuid())
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("delete_group", e))?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn insert_membership(
+                    &mut self,
+                    membership: &$crate::__private::ferry_core::model::Membership,
+                ) -> Result<()> {
+                    let p = &membership.permissions;
+                    let done = sqlx::query(sql::INSERT_MEMBERSHIP)
+                        .bind(membership.group_id.as_uuid())
+                        .bind(membership.user_id.as_uuid())
+                        .bind(p.is_admin)
+                        .bind($crate::permissions_text(&p.node, |x| x.as_str()))
+                        .bind($crate::permissions_text(&p.tag, |x| x.as_str()))
+                        .bind($crate::permissions_text(&p.share, |x| x.as_str()))
+                        .bind(membership.created_ms)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("insert_membership", e))?;
+                    if done.rows_affected() == 0 {
+                        return Err(Error::AlreadyExists(
+                            "membership (the user is already a member)".to_owned(),
+                        ));
+                    }
+                    Ok(())
+                }
+
+                async fn update_membership(
+                    &mut self,
+                    membership: &$crate::__private::ferry_core::model::Membership,
+                ) -> Result<()> {
+                    let p = &membership.permissions;
+                    let done = sqlx::query(sql::UPDATE_MEMBERSHIP)
+                        .bind(membership.group_id.as_uuid())
+                        .bind(membership.user_id.as_uuid())
+                        .bind(p.is_admin)
+                        .bind($crate::permissions_text(&p.node, |x| x.as_str()))
+                        .bind($crate::permissions_text(&p.tag, |x| x.as_str()))
+                        .bind($crate::permissions_text(&p.share, |x| x.as_str()))
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("update_membership", e))?;
+                    if done.rows_affected() == 0 {
+                        return Err(Error::NotFound);
+                    }
+                    Ok(())
+                }
+
+                async fn membership(
+                    &mut self,
+                    group: $crate::__private::ferry_core::ids::GroupId,
+                    user: UserId,
+                ) -> Result<Option<$crate::__private::ferry_core::model::Membership>> {
+                    let row = sqlx::query_as::<_, $crate::MembershipRow>(sql::MEMBERSHIP)
+                        .bind(group.as_uuid())
+                        .bind(user.as_uuid())
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("membership", e))?;
+                    row.map(TryInto::try_into).transpose()
+                }
+
+                async fn delete_membership(
+                    &mut self,
+                    group: $crate::__private::ferry_core::ids::GroupId,
+                    user: UserId,
+                ) -> Result<bool> {
+                    let done = sqlx::query(sql::DELETE_MEMBERSHIP)
+                        .bind(group.as_uuid())
+                        .bind(user.as_uuid())
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("delete_membership", e))?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn group_members(
+                    &mut self,
+                    group: $crate::__private::ferry_core::ids::GroupId,
+                ) -> Result<Vec<$crate::__private::ferry_core::model::GroupMember>> {
+                    let rows = sqlx::query_as::<_, $crate::GroupMemberRow>(sql::GROUP_MEMBERS)
+                        .bind(group.as_uuid())
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("group_members", e))?;
+                    rows.into_iter().map(TryInto::try_into).collect()
+                }
+
+                async fn groups_of_user(
+                    &mut self,
+                    user: UserId,
+                ) -> Result<Vec<$crate::__private::ferry_core::model::GroupWithMembership>>
+                {
+                    let rows =
+                        sqlx::query_as::<_, $crate::GroupWithMembershipRow>(sql::GROUPS_OF_USER)
+                            .bind(user.as_uuid())
+                            .fetch_all(&mut *self.0)
+                            .await
+                            .map_err(|e| db_err_in("groups_of_user", e))?;
+                    rows.into_iter().map(TryInto::try_into).collect()
+                }
+
+                async fn insert_group_tag(
+                    &mut self,
+                    tag: &$crate::__private::ferry_core::model::GroupTag,
+                ) -> Result<()> {
+                    let done = sqlx::query(sql::INSERT_GROUP_TAG)
+                        .bind(tag.id.as_uuid())
+                        .bind(tag.group_id.as_uuid())
+                        .bind(&tag.name)
+                        .bind(&tag.class)
+                        .bind(tag.created_ms)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("insert_group_tag", e))?;
+                    if done.rows_affected() == 0 {
+                        return Err(Error::AlreadyExists(format!("tag '{}'", tag.name)));
+                    }
+                    Ok(())
+                }
+
+                async fn list_group_tags(
+                    &mut self,
+                    group: $crate::__private::ferry_core::ids::GroupId,
+                    limit: Option<i64>,
+                ) -> Result<Vec<$crate::__private::ferry_core::model::GroupTag>> {
+                    let rows = sqlx::query_as::<_, $crate::GroupTagRow>(sql::LIST_GROUP_TAGS)
+                        .bind(group.as_uuid())
+                        .bind(limit.unwrap_or(i64::MAX))
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("list_group_tags", e))?;
+                    Ok(rows.into_iter().map(Into::into).collect())
+                }
+
+                async fn insert_outgoing_mail(
+                    &mut self,
+                    mail: &$crate::__private::ferry_core::model::OutgoingMail,
+                ) -> Result<()> {
+                    sqlx::query(sql::INSERT_OUTGOING_MAIL)
+                        .bind(mail.id.as_uuid())
+                        .bind(mail.user_id.as_uuid())
+                        .bind(&mail.address)
+                        .bind(&mail.subject)
+                        .bind(&mail.body)
+                        .bind(mail.created_ms)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("insert_outgoing_mail", e))?;
+                    Ok(())
+                }
+
+                async fn list_outgoing_mail(
+                    &mut self,
+                ) -> Result<Vec<$crate::__private::ferry_core::model::OutgoingMail>> {
+                    let rows =
+                        sqlx::query_as::<_, $crate::OutgoingMailRow>(sql::LIST_OUTGOING_MAIL)
+                            .fetch_all(&mut *self.0)
+                            .await
+                            .map_err(|e| db_err_in("list_outgoing_mail", e))?;
+                    Ok(rows.into_iter().map(Into::into).collect())
+                }
+
+                // --- user profile and security ---
+
+                async fn user_details(
+                    &mut self,
+                    id: UserId,
+                ) -> Result<Option<$crate::__private::ferry_core::model::UserDetails>> {
+                    let row = sqlx::query_as::<_, $crate::UserDetailsRow>(sql::USER_DETAILS)
+                        .bind(id.as_uuid())
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("user_details", e))?;
+                    Ok(row.map(Into::into))
+                }
+
+                async fn set_user_details(
+                    &mut self,
+                    id: UserId,
+                    details: &$crate::__private::ferry_core::model::UserDetails,
+                ) -> Result<()> {
+                    let n = &details.notifications;
+                    let done = sqlx::query(sql::SET_USER_DETAILS)
+                        .bind(id.as_uuid())
+                        .bind(&details.language)
+                        .bind(&details.phone)
+                        .bind(&details.address)
+                        .bind(&details.website)
+                        .bind(&details.twitter)
+                        .bind(&details.avatar)
+                        .bind(&details.admin_comment)
+                        .bind(n.email_alert_owned)
+                        .bind(n.email_alert_group_owned)
+                        .bind(n.email_alert_shared_with_me)
+                        .bind(n.email_alert_shared_with_my_groups)
+                        .bind(n.realtime_alert_owned)
+                        .bind(n.realtime_alert_group_owned)
+                        .bind(n.realtime_alert_shared_with_me)
+                        .bind(n.realtime_alert_shared_with_my_groups)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("set_user_details", e))?;
+                    if done.rows_affected() == 0 {
+                        return Err(Error::NotFound);
+                    }
+                    Ok(())
+                }
+
+                async fn user_totp(
+                    &mut self,
+                    id: UserId,
+                ) -> Result<Option<$crate::__private::ferry_core::model::TotpState>> {
+                    let row = sqlx::query_as::<_, $crate::TotpRow>(sql::USER_TOTP)
+                        .bind(id.as_uuid())
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("user_totp", e))?;
+                    Ok(row.map(Into::into))
+                }
+
+                async fn set_user_totp(&mut self, id: UserId, secret: Option<&str>) -> Result<()> {
+                    let done = sqlx::query(sql::SET_USER_TOTP)
+                        .bind(id.as_uuid())
+                        .bind(secret)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("set_user_totp", e))?;
+                    if done.rows_affected() == 0 {
+                        return Err(Error::NotFound);
+                    }
+                    Ok(())
+                }
+
+                async fn accept_totp_step(&mut self, id: UserId, step: i64) -> Result<bool> {
+                    let done = sqlx::query(sql::ACCEPT_TOTP_STEP)
+                        .bind(id.as_uuid())
+                        .bind(step)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("accept_totp_step", e))?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn insert_login_event(
+                    &mut self,
+                    event: &$crate::__private::ferry_core::model::LoginEvent,
+                ) -> Result<()> {
+                    sqlx::query(sql::INSERT_LOGIN_EVENT)
+                        .bind(event.id)
+                        .bind(event.user_id.as_uuid())
+                        .bind(event.action.as_str())
+                        .bind(&event.status)
+                        .bind(&event.ip_address)
+                        .bind(&event.details)
+                        .bind(event.at_ms)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("insert_login_event", e))?;
+                    Ok(())
+                }
+
+                async fn list_login_events(
+                    &mut self,
+                    user: UserId,
+                    limit: i64,
+                ) -> Result<Vec<$crate::__private::ferry_core::model::LoginEvent>> {
+                    let rows = sqlx::query_as::<_, $crate::LoginEventRow>(sql::LIST_LOGIN_EVENTS)
+                        .bind(user.as_uuid())
+                        .bind(limit)
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("list_login_events", e))?;
+                    convert_all(rows)
+                }
+
+                async fn add_login_failure(&mut self, key: &str, at: EpochMillis) -> Result<()> {
+                    sqlx::query(sql::ADD_LOGIN_FAILURE)
+                        .bind(key)
+                        .bind(at)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("add_login_failure", e))?;
+                    Ok(())
+                }
+
+                async fn recent_login_failures(
+                    &mut self,
+                    key: &str,
+                    since: EpochMillis,
+                    limit: i64,
+                ) -> Result<Vec<EpochMillis>> {
+                    sqlx::query_scalar::<_, i64>(sql::RECENT_LOGIN_FAILURES)
+                        .bind(key)
+                        .bind(since)
+                        .bind(limit)
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("recent_login_failures", e))
+                }
+
+                async fn clear_login_failures(&mut self, key: &str) -> Result<()> {
+                    sqlx::query(sql::CLEAR_LOGIN_FAILURES)
+                        .bind(key)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("clear_login_failures", e))?;
+                    Ok(())
+                }
+
+                async fn forget_login_failures(&mut self, before: EpochMillis) -> Result<u64> {
+                    let done = sqlx::query(sql::FORGET_LOGIN_FAILURES)
+                        .bind(before)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("forget_login_failures", e))?;
+                    Ok(done.rows_affected())
+                }
+
                 // --- nodes ---
 
                 async fn insert_node(&mut self, node: &Node) -> Result<i64> {

@@ -222,6 +222,130 @@ pub const INSERT_UPLOAD_TOKEN: &str = "INSERT INTO upload_tokens \
 pub const TAKE_UPLOAD_TOKEN: &str = "DELETE FROM upload_tokens WHERE token_hash = $1 \
      RETURNING token_hash, user_id, node_id, expires_ms";
 
+// --- groups ---
+
+macro_rules! group_cols {
+    () => {
+        "g.id, g.slug, g.name, g.description, g.quota_bytes, g.default_permission, g.avatar, \
+         g.accept_incoming, g.private_shares_notify, g.created_ms"
+    };
+}
+
+/// A membership's columns, prefixed so they can sit next to a user's or a group's.
+macro_rules! membership_cols {
+    () => {
+        "m.group_id AS m_group_id, m.user_id AS m_user_id, m.is_admin AS m_is_admin, \
+         m.node_permissions AS m_node_permissions, m.tag_permissions AS m_tag_permissions, \
+         m.share_permissions AS m_share_permissions, m.created_ms AS m_created_ms"
+    };
+}
+
+pub const INSERT_GROUP: &str = "INSERT INTO groups (id, slug, name, description, quota_bytes, \
+     default_permission, avatar, accept_incoming, private_shares_notify, created_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING";
+pub const GROUP_BY_ID: &str = concat!("SELECT ", group_cols!(), " FROM groups g WHERE g.id = $1");
+pub const GROUP_BY_SLUG: &str =
+    concat!("SELECT ", group_cols!(), " FROM groups g WHERE g.slug = $1");
+pub const LIST_GROUPS: &str = concat!(
+    "SELECT ",
+    group_cols!(),
+    " FROM groups g ORDER BY g.name, g.id"
+);
+/// Does nothing when another group holds the slug.
+pub const UPDATE_GROUP: &str = "UPDATE groups SET slug = $2, name = $3, description = $4, \
+     quota_bytes = $5, default_permission = $6, avatar = $7, accept_incoming = $8, \
+     private_shares_notify = $9 \
+     WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM groups o WHERE o.id <> $1 AND o.slug = $2)";
+pub const GROUP_EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM groups WHERE id = $1)";
+/// The group's nodes and everything below them (see `DELETE_USER_NODES`).
+pub const DELETE_GROUP_NODES: &str = "WITH RECURSIVE doomed(id) AS ( \
+     SELECT id FROM nodes WHERE owner_kind = 'group' AND owner_id = $1 \
+     UNION SELECT c.id FROM doomed JOIN nodes c ON c.parent_id = doomed.id) \
+     DELETE FROM nodes WHERE id IN (SELECT id FROM doomed)";
+/// Memberships and tags go with the row by `ON DELETE CASCADE`.
+pub const DELETE_GROUP: &str = "DELETE FROM groups WHERE id = $1";
+
+pub const INSERT_MEMBERSHIP: &str = "INSERT INTO memberships (group_id, user_id, is_admin, \
+     node_permissions, tag_permissions, share_permissions, created_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
+pub const UPDATE_MEMBERSHIP: &str = "UPDATE memberships SET is_admin = $3, node_permissions = $4, \
+     tag_permissions = $5, share_permissions = $6 WHERE group_id = $1 AND user_id = $2";
+pub const MEMBERSHIP: &str = concat!(
+    "SELECT ",
+    membership_cols!(),
+    " FROM memberships m WHERE m.group_id = $1 AND m.user_id = $2"
+);
+pub const DELETE_MEMBERSHIP: &str = "DELETE FROM memberships WHERE group_id = $1 AND user_id = $2";
+pub const GROUP_MEMBERS: &str = concat!(
+    "SELECT u.id, u.username, u.email, u.display_name, u.password_hash, u.is_admin, u.is_active, \
+     u.quota_bytes, u.created_ms, u.last_login_ms, ",
+    membership_cols!(),
+    " FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.group_id = $1 ORDER BY u.username"
+);
+pub const GROUPS_OF_USER: &str = concat!(
+    "SELECT ",
+    group_cols!(),
+    ", ",
+    membership_cols!(),
+    " FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.user_id = $1 ORDER BY g.name, g.id"
+);
+
+pub const INSERT_GROUP_TAG: &str = "INSERT INTO group_tags (id, group_id, name, class, created_ms) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
+/// `$2` is the most to return (`LIMIT NULL` means different things to the two databases,
+/// so "no limit" is passed as `i64::MAX`).
+pub const LIST_GROUP_TAGS: &str = "SELECT id, group_id, name, class, created_ms FROM group_tags \
+     WHERE group_id = $1 ORDER BY name, id LIMIT $2";
+
+pub const INSERT_OUTGOING_MAIL: &str = "INSERT INTO outgoing_mail (id, user_id, address, subject, \
+     body, created_ms) VALUES ($1, $2, $3, $4, $5, $6)";
+pub const LIST_OUTGOING_MAIL: &str = "SELECT id, user_id, address, subject, body, created_ms \
+     FROM outgoing_mail ORDER BY created_ms, id";
+
+// --- user profile and security ---
+
+pub const USER_DETAILS: &str = "SELECT language, phone, address, website, twitter, avatar, \
+     admin_comment, email_alert_owned, email_alert_group_owned, email_alert_shared_with_me, \
+     email_alert_shared_with_my_groups, realtime_alert_owned, realtime_alert_group_owned, \
+     realtime_alert_shared_with_me, realtime_alert_shared_with_my_groups, \
+     totp_secret IS NOT NULL AS twofa FROM users WHERE id = $1";
+pub const SET_USER_DETAILS: &str = "UPDATE users SET language = $2, phone = $3, address = $4, \
+     website = $5, twitter = $6, avatar = $7, admin_comment = $8, email_alert_owned = $9, \
+     email_alert_group_owned = $10, email_alert_shared_with_me = $11, \
+     email_alert_shared_with_my_groups = $12, realtime_alert_owned = $13, \
+     realtime_alert_group_owned = $14, realtime_alert_shared_with_me = $15, \
+     realtime_alert_shared_with_my_groups = $16 WHERE id = $1";
+pub const USER_TOTP: &str =
+    "SELECT totp_secret, totp_last_step FROM users WHERE id = $1 AND totp_secret IS NOT NULL";
+pub const SET_USER_TOTP: &str =
+    "UPDATE users SET totp_secret = $2, totp_last_step = NULL WHERE id = $1";
+/// The `WHERE` makes accepting a step a compare-and-set: of two writers offering the same
+/// step, only the first changes the row.
+pub const ACCEPT_TOTP_STEP: &str = "UPDATE users SET totp_last_step = $2 WHERE id = $1 \
+     AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < $2)";
+
+macro_rules! login_event_cols {
+    () => {
+        "id, user_id, action, status, ip_address, details, at_ms"
+    };
+}
+
+pub const INSERT_LOGIN_EVENT: &str = concat!(
+    "INSERT INTO login_history (",
+    login_event_cols!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7)"
+);
+pub const LIST_LOGIN_EVENTS: &str = concat!(
+    "SELECT ",
+    login_event_cols!(),
+    " FROM login_history WHERE user_id = $1 ORDER BY at_ms DESC, id DESC LIMIT $2"
+);
+pub const ADD_LOGIN_FAILURE: &str = "INSERT INTO login_failures (key, at_ms) VALUES ($1, $2)";
+pub const RECENT_LOGIN_FAILURES: &str = "SELECT at_ms FROM login_failures \
+     WHERE key = $1 AND at_ms > $2 ORDER BY at_ms DESC LIMIT $3";
+pub const CLEAR_LOGIN_FAILURES: &str = "DELETE FROM login_failures WHERE key = $1";
+pub const FORGET_LOGIN_FAILURES: &str = "DELETE FROM login_failures WHERE at_ms < $1";
+
 // --- nodes ---
 
 /// A counter row rather than an identity column or `max(file_id) + 1`: an id that was handed

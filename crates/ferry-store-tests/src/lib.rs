@@ -17,11 +17,13 @@ mod cascade;
 mod dav;
 mod devices;
 pub mod fixtures;
+mod groups;
 mod sessions;
 mod transactions;
 mod trash_stars;
 mod tree;
 mod uploads;
+mod user_security;
 mod users;
 mod versions;
 
@@ -35,10 +37,12 @@ pub async fn run_story(store: Arc<dyn MetaStore>) {
     sessions::story(store).await;
     devices::story(store).await;
     api_keys::story(store).await;
+    groups::story(store).await;
     tree::story(store).await;
     trash_stars::story(store).await;
     versions::story(store).await;
     cascade::story(store).await;
     dav::story(store).await;
     uploads::story(store).await;
+    user_security::story(store).await;
 }

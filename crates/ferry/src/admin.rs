@@ -50,6 +50,20 @@ pub async fn run(stores: &StoreSettings, command: UserCommand) -> anyhow::Result
                 println!("password: {password}");
             }
         }
+        UserCommand::Disable(args) => set_active(&ferry, &system, &args.user, false).await?,
+        UserCommand::Enable(args) => set_active(&ferry, &system, &args.user, true).await?,
+        UserCommand::Quota(args) => {
+            let user = ferry.find_user(&system, &args.user).await?;
+            let quota_bytes = parse_quota(&args.size)?;
+            ferry
+                .set_account_quota(&system, user.id, quota_bytes)
+                .await?;
+            println!(
+                "quota of {} set to {quota_bytes} bytes{}",
+                user.username,
+                if quota_bytes == 0 { " (unlimited)" } else { "" }
+            );
+        }
         UserCommand::Delete(args) => {
             let user = ferry.find_user(&system, &args.user).await?;
             ferry.delete_user(&system, user.id).await?;
@@ -59,6 +73,14 @@ pub async fn run(stores: &StoreSettings, command: UserCommand) -> anyhow::Result
             );
         }
     }
+    Ok(())
+}
+
+async fn set_active(ferry: &Ferry, system: &Actor, who: &str, active: bool) -> anyhow::Result<()> {
+    let user = ferry.find_user(system, who).await?;
+    ferry.set_account_active(system, user.id, active).await?;
+    let state = if active { "enabled" } else { "disabled" };
+    println!("{state} user {} ({})", user.username, user.id);
     Ok(())
 }
 

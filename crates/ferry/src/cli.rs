@@ -1,4 +1,4 @@
-//! The command line: `ferry serve`, `ferry user …`.
+//! The command line: `ferry serve`, `ferry user …`, `ferry group …`.
 
 use std::path::PathBuf;
 
@@ -43,6 +43,9 @@ pub enum Command {
     /// Manage user accounts (works whether the server runs or not).
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage groups and their members (works whether the server runs or not).
+    #[command(subcommand)]
+    Group(crate::admin_groups::GroupCommand),
 }
 
 #[derive(Debug, Args)]
@@ -68,6 +71,20 @@ pub enum UserCommand {
     Passwd(UserPasswdArgs),
     /// Delete a user and everything they own.
     Delete(UserDeleteArgs),
+    /// Disable a user: their sessions end and they cannot log in.
+    Disable(UserDeleteArgs),
+    /// Enable a disabled user again.
+    Enable(UserDeleteArgs),
+    /// Set a user's disk quota.
+    Quota(UserQuotaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserQuotaArgs {
+    /// The user's id, username or email.
+    pub user: String,
+    /// Disk quota such as 5GB, 500MB, a number of bytes, or 0 for unlimited.
+    pub size: String,
 }
 
 #[derive(Debug, Args)]

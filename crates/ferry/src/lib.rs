@@ -3,6 +3,7 @@
 //! very same server in-process.
 
 pub mod admin;
+pub mod admin_groups;
 pub mod app;
 pub mod cli;
 pub mod rate_limit;

@@ -58,6 +58,7 @@ async fn main() -> ExitCode {
             .await
         }
         Command::User(command) => ferry::admin::run(&stores, command).await,
+        Command::Group(command) => ferry::admin_groups::run(&stores, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

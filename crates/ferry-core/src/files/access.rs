@@ -2,7 +2,7 @@
 
 use crate::actor::Actor;
 use crate::error::{Error, Result};
-use crate::model::Owner;
+use crate::model::{NodePermission, Owner};
 use crate::ports::MetaTx;
 
 /// What a caller may do with a node (FileAgo's node permissions).
@@ -42,6 +42,16 @@ impl Access {
         }
     }
 
+    /// What a group member's node permissions grant.
+    pub fn from_permissions(granted: &[NodePermission]) -> Access {
+        Access {
+            read: granted.contains(&NodePermission::Read),
+            write: granted.contains(&NodePermission::Write),
+            delete: granted.contains(&NodePermission::Delete),
+            download: granted.contains(&NodePermission::Download),
+        }
+    }
+
     /// The granted permissions as FileAgo names them, in its order.
     pub fn names(&self) -> Vec<&'static str> {
         [
@@ -57,12 +67,17 @@ impl Access {
 }
 
 /// The caller's access to everything an owner owns. Owners of their own tree may do
-/// everything; group workspaces are governed by memberships once groups exist; anything
+/// everything; in a group's workspace a member may do exactly what their membership's node
+/// permissions say (being a group or system administrator adds nothing there); anything
 /// else is invisible.
-pub(crate) async fn access_to(_tx: &mut dyn MetaTx, actor: &Actor, owner: Owner) -> Result<Access> {
+pub(crate) async fn access_to(tx: &mut dyn MetaTx, actor: &Actor, owner: Owner) -> Result<Access> {
     Ok(match (actor, owner) {
         (Actor::System, _) => Access::ALL,
         (Actor::User(u), Owner::User(id)) if u.user_id == id => Access::ALL,
+        (Actor::User(u), Owner::Group(group)) => match tx.membership(group, u.user_id).await? {
+            Some(m) => Access::from_permissions(&m.permissions.node),
+            None => Access::NONE,
+        },
         _ => Access::NONE,
     })
 }

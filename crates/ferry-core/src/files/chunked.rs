@@ -28,6 +28,7 @@ mod legacy;
 #[allow(clippy::unwrap_used)]
 mod tests;
 
+pub use assemble::UploadFinish;
 pub use legacy::{LegacyChunkName, LegacyChunkOutcome, parse_legacy_chunk_name};
 
 use super::Location;

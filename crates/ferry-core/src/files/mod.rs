@@ -14,13 +14,14 @@ mod paths;
 mod props;
 mod put;
 mod relocate;
+mod transfer;
 mod trashbin;
 mod tree;
 
 pub use access::Access;
 pub use chunked::{
     ASSEMBLE_NAME, ChunkInfo, LegacyChunkName, LegacyChunkOutcome, MAX_V2_PART, UPLOAD_IDLE_TTL_MS,
-    parse_legacy_chunk_name,
+    UploadFinish, parse_legacy_chunk_name,
 };
 pub use content::{Content, IncomingFile, UploadGrant};
 pub use finder::{Found, NameMatch};
@@ -29,6 +30,7 @@ pub use paths::PathLookup;
 pub use props::{Described, Description, PropChange};
 pub use put::{PutFile, PutOutcome};
 pub use relocate::{Relocated, Relocation};
+pub(crate) use transfer::move_home_contents;
 pub use trashbin::TrashItem;
 
 use crate::ids::NodeId;

@@ -34,6 +34,16 @@ pub struct PutOutcome {
     pub created: bool,
 }
 
+/// A client's checksum is kept as sent (`SHA1:…`), within reason.
+pub(crate) fn check_checksum(checksum: Option<&str>) -> Result<()> {
+    if let Some(sum) = checksum
+        && (sum.len() > 1024 || sum.chars().any(char::is_control))
+    {
+        return Err(Error::invalid("checksum", "is not a checksum"));
+    }
+    Ok(())
+}
+
 impl Ferry {
     /// Stores a file by name in a folder. All or nothing: on any error nothing changes and
     /// the staged bytes are thrown away.
@@ -61,11 +71,7 @@ impl Ferry {
     ) -> Result<PutOutcome> {
         let now = self.now_ms();
         let name = validate_name(&put.name)?;
-        if let Some(sum) = &put.checksum
-            && (sum.len() > 1024 || sum.chars().any(char::is_control))
-        {
-            return Err(Error::invalid("checksum", "is not a checksum"));
-        }
+        check_checksum(put.checksum.as_deref())?;
         let (parent, access) = visible_node(tx, actor, put.parent).await?;
         require(access, |a| a.write)?;
         if !parent.is_dir() {

@@ -6,7 +6,7 @@ use super::access::{access_to, require};
 use super::{Access, Location, PathItem, PathTarget, Place, PlaceInfo, View};
 use crate::actor::Actor;
 use crate::error::{Error, Result};
-use crate::ids::{NodeId, UserId};
+use crate::ids::{GroupId, NodeId, UserId};
 use crate::model::{Node, NodeEntry, NodeKind, Owner, RootKind, Version};
 use crate::names::{numbered_name, validate_name};
 use crate::ports::MetaTx;
@@ -39,13 +39,17 @@ async fn view_owner(
         (None, None) => return Err(Error::invalid("owner", "a view needs an owner")),
         (Some(uuid), _) => uuid,
     };
-    let owner = Owner::User(UserId::from_uuid(uuid));
-    if tx.user_by_id(UserId::from_uuid(uuid)).await?.is_some()
-        && access_to(tx, actor, owner).await?.read
-    {
+    let owner = if tx.user_by_id(UserId::from_uuid(uuid)).await?.is_some() {
+        Owner::User(UserId::from_uuid(uuid))
+    } else if tx.group_by_id(GroupId::from_uuid(uuid)).await?.is_some() {
+        Owner::Group(GroupId::from_uuid(uuid))
+    } else {
+        return Err(Error::NotFound);
+    };
+    // An owner the caller may not read (another user, a group they are not in) is missing.
+    if access_to(tx, actor, owner).await?.read {
         return Ok(owner);
     }
-    // Groups become owners here once they exist; until then an unknown owner is missing.
     Err(Error::NotFound)
 }
 
@@ -137,11 +141,8 @@ pub(crate) async fn in_trash(tx: &mut dyn MetaTx, node: &Node) -> Result<bool> {
 /// Refuses when the owner's usage plus `extra` bytes is over its quota. Called after rows
 /// were added inside the transaction, `extra` is 0: the usage already counts them.
 pub(crate) async fn check_quota(tx: &mut dyn MetaTx, owner: Owner, extra: i64) -> Result<()> {
-    let Owner::User(user_id) = owner else {
-        return Ok(());
-    };
-    let user = tx.user_by_id(user_id).await?.ok_or(Error::NotFound)?;
-    if user.quota_bytes > 0 && tx.used_bytes(owner).await? + extra > user.quota_bytes {
+    let quota = quota_of(tx, owner).await?;
+    if quota > 0 && tx.used_bytes(owner).await? + extra > quota {
         return Err(Error::QuotaExceeded);
     }
     Ok(())
@@ -149,15 +150,25 @@ pub(crate) async fn check_quota(tx: &mut dyn MetaTx, owner: Owner, extra: i64) -
 
 /// Bytes the owner may still add; `None` when unlimited.
 pub(crate) async fn remaining_quota(tx: &mut dyn MetaTx, owner: Owner) -> Result<Option<i64>> {
-    let Owner::User(user_id) = owner else {
-        return Ok(None);
-    };
-    let user = tx.user_by_id(user_id).await?.ok_or(Error::NotFound)?;
-    if user.quota_bytes <= 0 {
+    let quota = quota_of(tx, owner).await?;
+    if quota <= 0 {
         return Ok(None);
     }
     let used = tx.used_bytes(owner).await?;
-    Ok(Some((user.quota_bytes - used).max(0)))
+    Ok(Some((quota - used).max(0)))
+}
+
+/// The owner's quota in bytes (0: unlimited), whether a user or a group.
+async fn quota_of(tx: &mut dyn MetaTx, owner: Owner) -> Result<i64> {
+    Ok(match owner {
+        Owner::User(id) => tx.user_by_id(id).await?.ok_or(Error::NotFound)?.quota_bytes,
+        Owner::Group(id) => {
+            tx.group_by_id(id)
+                .await?
+                .ok_or(Error::NotFound)?
+                .quota_bytes
+        }
+    })
 }
 
 /// The first free name in `parent` starting from `name`: `name`, `name (2)`, `name (3)`, …
@@ -311,7 +322,11 @@ impl Ferry {
                 .await?
                 .map(|u| (u.display_name, u.created_ms))
                 .unwrap_or_default(),
-            Owner::Group(_) => (String::new(), 0),
+            Owner::Group(id) => tx
+                .group_by_id(id)
+                .await?
+                .map(|g| (g.name, g.created_ms))
+                .unwrap_or_default(),
         };
         let (created_ms, updated_ms) = match &place {
             Place::Node(n) => (n.created_ms, n.updated_ms),
@@ -585,7 +600,7 @@ impl Ferry {
         Ok(node)
     }
 
-    /// Puts a copy of the node into the incoming folder of each target user.
+    /// Puts a copy of the node into the incoming folder of each target user or group.
     pub async fn share_copy_with(
         &self,
         actor: &Actor,
@@ -617,21 +632,25 @@ impl Ferry {
                 continue;
             }
             seen.push(*target);
-            let user = tx
-                .user_by_id(UserId::from_uuid(*target))
-                .await?
-                .filter(|u| u.is_active)
-                .ok_or_else(|| {
-                    Error::invalid(
-                        "share_copy_with",
-                        format!("{target} is not a user or group"),
-                    )
-                })?;
-            let owner = Owner::User(user.id);
+            // A copy for a group lands in the group's incoming folder.
+            let owner = match tx.user_by_id(UserId::from_uuid(*target)).await? {
+                Some(user) if user.is_active => Some(Owner::User(user.id)),
+                Some(_) => None,
+                None => tx
+                    .group_by_id(GroupId::from_uuid(*target))
+                    .await?
+                    .map(|g| Owner::Group(g.id)),
+            };
+            let owner = owner.ok_or_else(|| {
+                Error::invalid(
+                    "share_copy_with",
+                    format!("{target} is not a user or group"),
+                )
+            })?;
             let incoming = tx
                 .root_node(owner, RootKind::Incoming)
                 .await?
-                .ok_or_else(|| Error::internal("user has no incoming folder"))?;
+                .ok_or_else(|| Error::internal("owner has no incoming folder"))?;
             let name = free_name(tx.as_mut(), incoming.id, &src.name).await?;
             let copy = copy_tree(tx.as_mut(), &src, &incoming, name, actor.user_id(), now).await?;
             check_quota(tx.as_mut(), owner, 0).await?;

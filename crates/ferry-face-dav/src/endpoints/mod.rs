@@ -4,12 +4,15 @@
 mod copymove;
 mod delete;
 mod get;
+mod legacy;
 mod lock;
 mod mkcol;
 mod options;
-mod propfind;
+pub mod propfind;
 mod proppatch;
 mod put;
+mod report;
+pub mod search;
 mod unlock;
 
 use axum::body::Body;
@@ -21,6 +24,9 @@ use ferry_core::{Actor, Error, Ferry};
 use ferry_http::AppState;
 use ferry_http::credentials::bearer_or_basic_actor;
 use http::{HeaderMap, HeaderValue, StatusCode};
+
+pub use get::list_matches;
+pub use put::{client_checksum, oc_mtime_header};
 
 use crate::error::DavError;
 use crate::ifheader::{self, ResourceState};
@@ -135,8 +141,10 @@ pub fn with_node_headers(mut response: Response, node: &ferry_core::model::Node)
 }
 
 /// The methods every resource answers, for `Allow` and OPTIONS.
-pub const ALLOW: &str =
-    "OPTIONS, GET, HEAD, PUT, DELETE, MKCOL, PROPFIND, PROPPATCH, COPY, MOVE, LOCK, UNLOCK";
+pub const ALLOW: &str = concat!(
+    "OPTIONS, GET, HEAD, PUT, DELETE, MKCOL, PROPFIND, PROPPATCH, COPY, MOVE, LOCK, UNLOCK, ",
+    "SEARCH, REPORT"
+);
 
 /// Entry point for every DAV route.
 pub async fn dispatch(State(state): State<AppState>, request: Request) -> Response {
@@ -146,22 +154,40 @@ pub async fn dispatch(State(state): State<AppState>, request: Request) -> Respon
     }
 }
 
+/// The caller, who must be the user a URL names (`None`: the caller's own).
+pub async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: Option<&str>,
+) -> Result<Actor, DavError> {
+    let actor = bearer_or_basic_actor(&state.ferry, headers).await?;
+    if let Some(user) = user {
+        match &actor {
+            Actor::User(me) if me.username == user => {}
+            // Another user's files do not exist as far as the caller can tell.
+            _ => return Err(Error::NotFound.into()),
+        }
+    }
+    Ok(actor)
+}
+
 async fn route(state: AppState, request: Request) -> Result<Response, DavError> {
     let (parts, body) = request.into_parts();
+    // Uploads, trash bin, versions and the DAV root have handlers of their own.
+    if let Some(collection) = crate::collections::parse(parts.uri.path()) {
+        let collection = collection?;
+        if parts.method == http::Method::OPTIONS {
+            return Ok(options::handle());
+        }
+        return crate::collections::route(state, parts, body, collection).await;
+    }
     let target = mount::parse_path(parts.uri.path()).ok_or(Error::NotFound)??;
     // OPTIONS needs no credentials: it only tells what the server can do (clients probe it
     // before they log in), and reveals nothing about any user's files.
     if parts.method == http::Method::OPTIONS {
         return Ok(options::handle());
     }
-    let actor = bearer_or_basic_actor(&state.ferry, &parts.headers).await?;
-    if let Some(user) = &target.user {
-        match &actor {
-            Actor::User(me) if me.username == *user => {}
-            // Another user's files do not exist as far as the caller can tell.
-            _ => return Err(Error::NotFound.into()),
-        }
-    }
+    let actor = authenticate(&state, &parts.headers, target.user.as_deref()).await?;
     let dav = Dav {
         state,
         actor,
@@ -174,12 +200,15 @@ async fn route(state: AppState, request: Request) -> Result<Response, DavError> 
         "MKCOL" => mkcol::handle(&dav, body).await,
         "GET" => get::handle(&dav).await,
         "HEAD" => get::handle(&dav).await,
+        "PUT" if legacy::is_legacy_chunk(&dav) => legacy::handle(&dav, body).await,
         "PUT" => put::handle(&dav, body).await,
         "DELETE" => delete::handle(&dav).await,
         "COPY" => copymove::handle(&dav, copymove::Kind::Copy).await,
         "MOVE" => copymove::handle(&dav, copymove::Kind::Move).await,
         "LOCK" => lock::handle(&dav, body).await,
         "UNLOCK" => unlock::handle(&dav).await,
+        "SEARCH" => search::handle(&dav.state, &dav.actor, body).await,
+        "REPORT" => report::handle(&dav, body).await,
         _ => {
             let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
             response

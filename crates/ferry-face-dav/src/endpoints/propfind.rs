@@ -14,7 +14,17 @@ use super::{Dav, Depth, depth, xml_body};
 use crate::dto::{self, PropName, PropfindRequest};
 use crate::envelope::{XmlOut, status_line, xml_response};
 use crate::error::DavError;
+use crate::mount::Target;
 use crate::props::{ALLPROP, write_live};
+
+/// Writes a property the live and dead ones do not cover (the trash bin's own); false when
+/// it does not exist.
+pub type ExtraProps<'a> = &'a dyn Fn(&mut XmlOut, &PropName) -> bool;
+
+/// No properties beyond the live and dead ones.
+pub fn no_extra(_: &mut XmlOut, _: &PropName) -> bool {
+    false
+}
 
 pub async fn handle(dav: &Dav, body: Body) -> Result<Response, DavError> {
     let body = xml_body(body).await?;
@@ -31,23 +41,37 @@ pub async fn handle(dav: &Dav, body: Body) -> Result<Response, DavError> {
     let mut out = XmlOut::new();
     out.root("multistatus");
     for item in &desc.items {
-        write_response(&mut out, dav, &request, item, &desc, now);
+        let href = dav.target.href(&item.path, item.entry.node.is_dir());
+        let at = Listed {
+            target: &dav.target,
+            href: &href,
+            now,
+        };
+        write_response(&mut out, &at, &request, item, &desc, &no_extra);
     }
     out.close("multistatus");
     Ok(xml_response(StatusCode::MULTI_STATUS, out.finish()?))
 }
 
-fn write_response(
+/// Where a listed node is shown: the mount its lock roots are written in, its own href,
+/// and the time lock timeouts count from.
+pub struct Listed<'a> {
+    pub target: &'a Target,
+    pub href: &'a str,
+    pub now: i64,
+}
+
+/// Writes one node's `<d:response>` (PROPFIND, SEARCH, REPORT and the trash bin share it).
+pub fn write_response(
     out: &mut XmlOut,
-    dav: &Dav,
+    at: &Listed<'_>,
     request: &PropfindRequest,
     item: &Described,
     desc: &Description,
-    now: i64,
+    extra: ExtraProps<'_>,
 ) {
-    let node = &item.entry.node;
     out.open("response");
-    out.text_el("href", &dav.target.href(&item.path, node.is_dir()));
+    out.text_el("href", at.href);
     let dead_names = item
         .dead
         .iter()
@@ -74,9 +98,9 @@ fn write_response(
             names.extend(include.iter().cloned());
             names.extend(dead_names);
             names.dedup();
-            write_propstats(out, &names, item, desc, dav, now, false);
+            write_propstats(out, &names, item, desc, at, extra, false);
         }
-        PropfindRequest::Props(names) => write_propstats(out, names, item, desc, dav, now, true),
+        PropfindRequest::Props(names) => write_propstats(out, names, item, desc, at, extra, true),
     }
     out.close("response");
 }
@@ -87,8 +111,8 @@ fn write_propstats(
     names: &[PropName],
     item: &Described,
     desc: &Description,
-    dav: &Dav,
-    now: i64,
+    at: &Listed<'_>,
+    extra: ExtraProps<'_>,
     report_missing: bool,
 ) {
     let mut missing = Vec::new();
@@ -103,7 +127,7 @@ fn write_propstats(
             out.open_ns(&name.ns, &name.name);
             out.fragment(&dead.value);
             out.close_ns(&name.ns, &name.name);
-        } else if !write_live(out, name, item, desc, &dav.target, now) {
+        } else if !write_live(out, name, item, desc, at.target, at.now) && !extra(out, name) {
             missing.push(name);
         }
     }

@@ -9,7 +9,7 @@ use ferry_core::Error;
 use ferry_core::files::{PathLookup, PutFile};
 use futures::TryStreamExt;
 use http::header::CONTENT_LENGTH;
-use http::{HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderValue, StatusCode};
 
 use super::get::list_matches;
 use super::{Dav, with_node_headers};
@@ -18,11 +18,30 @@ use crate::error::DavError;
 use crate::props::quoted_etag;
 
 /// `X-OC-MTime` in Unix seconds (a fraction is allowed) to milliseconds.
-fn oc_mtime(value: &str) -> Option<i64> {
+pub fn oc_mtime(value: &str) -> Option<i64> {
     let secs: f64 = value.trim().parse().ok()?;
     (0.0..1e13)
         .contains(&secs)
         .then_some((secs * 1000.0) as i64)
+}
+
+/// The `X-OC-Mtime` header, if sent; 400 when it is not a time.
+pub fn oc_mtime_header(headers: &HeaderMap) -> Result<Option<i64>, DavError> {
+    match headers.get("x-oc-mtime").map(|v| v.to_str()) {
+        None => Ok(None),
+        Some(Ok(v)) if oc_mtime(v).is_some() => Ok(oc_mtime(v)),
+        Some(_) => Err(Error::invalid("X-OC-MTime", "is not a time").into()),
+    }
+}
+
+/// The `OC-Checksum` the client sent (`SHA1:…`), kept with the version.
+pub fn client_checksum(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("oc-checksum")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 pub async fn handle(dav: &Dav, body: Body) -> Result<Response, DavError> {
@@ -60,15 +79,8 @@ pub async fn handle(dav: &Dav, body: Body) -> Result<Response, DavError> {
         return Err(Error::PreconditionFailed("If-None-Match".into()).into());
     }
     let lock_tokens = dav.if_tokens(&lookup).await?;
-    let mtime_ms = match dav.header("x-oc-mtime") {
-        Some(v) => Some(oc_mtime(v).ok_or_else(|| Error::invalid("X-OC-MTime", "is not a time"))?),
-        None => None,
-    };
-    let checksum = dav
-        .header("oc-checksum")
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned);
+    let mtime_ms = oc_mtime_header(&dav.headers)?;
+    let checksum = client_checksum(&dav.headers);
 
     let allowance = dav.ferry().upload_allowance(&dav.actor, parent).await?;
     let announced = dav

@@ -1,9 +1,13 @@
 //! One module per FileAgo API family.
 
+pub mod admin_groups;
+pub mod admin_users;
 pub mod auth;
+pub mod groups;
 pub mod nodes;
 pub mod resources;
 pub mod upload;
+pub mod user;
 
 use axum::http::HeaderMap;
 use ferry_core::Actor;
@@ -14,4 +18,13 @@ use crate::error::ApiError;
 /// The caller of an `/api/…` route: a session token in `Authorization: Bearer`.
 pub(crate) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Actor, ApiError> {
     Ok(ferry_http::credentials::bearer_actor(&state.ferry, headers).await?)
+}
+
+/// The client's address: the peer of the connection (no proxy header is trusted, so behind
+/// a reverse proxy this is the proxy). `None` when the server was not started with
+/// connection info.
+pub(crate) fn client_ip(extensions: &axum::http::Extensions) -> Option<std::net::IpAddr> {
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip())
 }

@@ -6,6 +6,8 @@ use crate::clock::EpochMillis;
 use crate::error::{Error, Result};
 use crate::files::Location;
 use crate::files::content::IncomingFile;
+use crate::files::locks::{Reach, check_locks, check_member_change};
+use crate::files::put::check_checksum;
 use crate::files::tree::{remaining_quota, writable_folder};
 use crate::ids::NodeId;
 use crate::model::{Node, UploadDestination, UploadSession};
@@ -13,13 +15,20 @@ use crate::names::validate_name;
 use crate::ports::MetaTx;
 use crate::service::Ferry;
 
+/// What the request that finishes an upload (the MOVE, or the last legacy part) brings
+/// besides the parts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UploadFinish {
+    /// The client's modification time (`X-OC-Mtime`).
+    pub mtime_ms: Option<i64>,
+    /// The whole file's checksum (`OC-Checksum`), kept with the new version as a PUT keeps it.
+    pub checksum: Option<String>,
+    /// Lock tokens the request submits (`If` header): the destination may be locked.
+    pub lock_tokens: Vec<String>,
+}
+
 impl Ferry {
-    /// Joins the parts into a file (MOVE of `…/.file`): a new file named `dest_name` in the
-    /// folder `dest_parent`, or a new revision of the file already there. `expected_total`
-    /// (the MOVE's `OC-Total-Length`) and the session's own total must match the parts'
-    /// bytes, else `InvalidInput`. A v2 session must be moved to the destination it was
-    /// begun with. Returns the file and whether it was created. On success the session is
-    /// gone; on failure it stays, so the client may fix it up and try again.
+    /// [`Ferry::assemble_upload_with`] with only a modification time.
     pub async fn assemble_upload(
         &self,
         actor: &Actor,
@@ -29,7 +38,39 @@ impl Ferry {
         expected_total: Option<u64>,
         mtime_ms: Option<i64>,
     ) -> Result<(Node, bool)> {
+        let finish = UploadFinish {
+            mtime_ms,
+            ..UploadFinish::default()
+        };
+        self.assemble_upload_with(
+            actor,
+            transfer_id,
+            dest_parent,
+            dest_name,
+            expected_total,
+            finish,
+        )
+        .await
+    }
+
+    /// Joins the parts into a file (MOVE of `…/.file`): a new file named `dest_name` in the
+    /// folder `dest_parent`, or a new revision of the file already there. `expected_total`
+    /// (the MOVE's `OC-Total-Length`) and the session's own total must match the parts'
+    /// bytes, else `InvalidInput`. A v2 session must be moved to the destination it was
+    /// begun with. Returns the file and whether it was created. On success the session is
+    /// gone; on failure it stays, so the client may fix it up and try again. The
+    /// destination's locks are checked against `finish.lock_tokens` (`Locked`).
+    pub async fn assemble_upload_with(
+        &self,
+        actor: &Actor,
+        transfer_id: &str,
+        dest_parent: NodeId,
+        dest_name: &str,
+        expected_total: Option<u64>,
+        finish: UploadFinish,
+    ) -> Result<(Node, bool)> {
         let user = uploader(actor)?;
+        check_checksum(finish.checksum.as_deref())?;
         let transfer_id = check_transfer_id(transfer_id)?;
         let dest = UploadDestination {
             parent: dest_parent,
@@ -50,7 +91,7 @@ impl Ferry {
         }
         self.claim(tx.as_mut(), &mut session).await?;
         tx.commit().await?;
-        self.assemble_claimed(actor, session, dest, expected_total, mtime_ms)
+        self.assemble_claimed(actor, session, dest, expected_total, &finish)
             .await
     }
 
@@ -73,10 +114,10 @@ impl Ferry {
         session: UploadSession,
         dest: UploadDestination,
         expected_total: Option<i64>,
-        mtime_ms: Option<i64>,
+        finish: &UploadFinish,
     ) -> Result<(Node, bool)> {
         let result = self
-            .join_and_store(actor, &session, dest, expected_total, mtime_ms)
+            .join_and_store(actor, &session, dest, expected_total, finish)
             .await;
         if result.is_err() {
             self.release_claim(&session).await;
@@ -90,7 +131,7 @@ impl Ferry {
         session: &UploadSession,
         dest: UploadDestination,
         expected_total: Option<i64>,
-        mtime_ms: Option<i64>,
+        finish: &UploadFinish,
     ) -> Result<(Node, bool)> {
         let mut tx = self.meta.read().await?;
         let mut parts = tx.list_upload_parts(session.id).await?;
@@ -132,10 +173,10 @@ impl Ferry {
         let file = IncomingFile {
             name: dest.name,
             staged,
-            mtime_ms,
+            mtime_ms: finish.mtime_ms,
         };
         let node = self
-            .store_assembled(actor, session, folder.id, file)
+            .store_assembled(actor, session, folder.id, file, finish)
             .await?;
         let created = node.revision == 1;
         Ok((node, created))
@@ -149,6 +190,7 @@ impl Ferry {
         session: &UploadSession,
         folder: NodeId,
         file: IncomingFile,
+        finish: &UploadFinish,
     ) -> Result<Node> {
         let mut tx = match self.meta.write().await {
             Ok(tx) => tx,
@@ -169,14 +211,27 @@ impl Ferry {
                     "the upload was removed or taken over while it was assembled".to_owned(),
                 ));
             }
+            let [file] = &files;
+            let tokens = &finish.lock_tokens;
+            match tx.child_by_name(folder, &file.name).await? {
+                Some(existing) => {
+                    check_locks(tx.as_mut(), actor, existing.id, tokens, now, Reach::Node).await?
+                }
+                None => check_member_change(tx.as_mut(), actor, folder, tokens, now).await?,
+            }
             let nodes = self
                 .write_file_rows(tx.as_mut(), actor, folder, &files)
                 .await?;
             tx.delete_upload_session(session.id).await?;
-            nodes
+            let node = nodes
                 .into_iter()
                 .next()
-                .ok_or_else(|| Error::internal("no file stored"))
+                .ok_or_else(|| Error::internal("no file stored"))?;
+            if let Some(sum) = &finish.checksum {
+                tx.set_version_checksum(node.id, node.revision, Some(sum))
+                    .await?;
+            }
+            Ok(node)
         }
         .await;
         let [file] = files;

@@ -4,10 +4,12 @@
 //! no MKCOL and no MOVE, so the session is made by the first part to arrive and the file is
 //! joined by whichever request brings the last one.
 
+use super::assemble::UploadFinish;
 use super::{commit_both, is_assembling, to_i64, uploader};
 use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::files::Location;
+use crate::files::put::check_checksum;
 use crate::files::tree::writable_folder;
 use crate::ids::{NodeId, UploadId, UserId};
 use crate::model::{Node, UploadDestination, UploadSession, UploadVariant};
@@ -70,12 +72,7 @@ fn legacy_key(transfer: &str) -> String {
 }
 
 impl Ferry {
-    /// Stores one legacy part, PUT as `name` into the folder `parent`. The first part of a
-    /// transfer starts its session; the request whose part completes the set joins the file
-    /// (new file or new revision) and gets `Completed`. That decision is taken in the same
-    /// write transaction as the part's row, so of parallel requests exactly one completes.
-    /// `total_length` is the client's `OC-Total-Length`; `mtime_ms` its `X-OC-Mtime`, used
-    /// for the file when this part completes it.
+    /// [`Ferry::put_legacy_chunk_with`] with only a modification time.
     pub async fn put_legacy_chunk(
         &self,
         actor: &Actor,
@@ -85,6 +82,33 @@ impl Ferry {
         total_length: Option<u64>,
         mtime_ms: Option<i64>,
     ) -> Result<LegacyChunkOutcome> {
+        let finish = UploadFinish {
+            mtime_ms,
+            ..UploadFinish::default()
+        };
+        self.put_legacy_chunk_with(actor, parent, name, staged, total_length, finish)
+            .await
+    }
+
+    /// Stores one legacy part, PUT as `name` into the folder `parent`. The first part of a
+    /// transfer starts its session; the request whose part completes the set joins the file
+    /// (new file or new revision) and gets `Completed`. That decision is taken in the same
+    /// write transaction as the part's row, so of parallel requests exactly one completes.
+    /// `total_length` is the client's `OC-Total-Length`; `finish` (its `X-OC-Mtime`,
+    /// `OC-Checksum` and lock tokens) is used for the file when this part completes it.
+    pub async fn put_legacy_chunk_with(
+        &self,
+        actor: &Actor,
+        parent: NodeId,
+        name: &str,
+        staged: Box<dyn StagedBlob>,
+        total_length: Option<u64>,
+        finish: UploadFinish,
+    ) -> Result<LegacyChunkOutcome> {
+        if let Err(e) = check_checksum(finish.checksum.as_deref()) {
+            staged.abort().await;
+            return Err(e);
+        }
         let written = self
             .write_legacy_chunk(actor, parent, name, staged.as_ref(), total_length)
             .await;
@@ -106,7 +130,7 @@ impl Ferry {
             .clone()
             .ok_or_else(|| Error::internal("legacy upload without a destination"))?;
         let (node, created) = self
-            .assemble_claimed(actor, session, dest, None, mtime_ms)
+            .assemble_claimed(actor, session, dest, None, &finish)
             .await?;
         Ok(LegacyChunkOutcome::Completed { node, created })
     }

@@ -1,0 +1,610 @@
+//! The user account as the faces show it: profile, avatar, notification settings, admin
+//! changes (enable/disable, quota, role), the user directory, and deleting an account
+//! with its data handed to someone else.
+//!
+//! Credentials and sessions live in `accounts` and `security`; this module holds what an
+//! account looks like and who may change which part of it.
+
+use crate::accounts::{ADMIN_USERNAME, NewUser, require_admin};
+use crate::actor::Actor;
+use crate::error::{Error, Result};
+use crate::ids::UserId;
+use crate::model::{Node, NodeKind, NotificationSettings, Owner, RootKind, User, UserDetails};
+use crate::service::Ferry;
+use crate::{names, password, secret};
+
+/// Ferry has one organization. FileAgo lets its built-in admin pick one with `org_id`;
+/// this is the only id it accepts.
+pub const DEFAULT_ORGANIZATION: &str = "default";
+/// Longest profile text (phone, address, website, twitter, comment) in characters.
+const MAX_PROFILE_TEXT: usize = 1024;
+
+/// An account with its details and the bytes it uses.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub user: User,
+    pub details: UserDetails,
+    pub used_bytes: i64,
+}
+
+/// What a user may change about themself; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct ProfileChange {
+    pub display_name: Option<String>,
+    pub password: Option<String>,
+    /// `Some("")` resets to the default avatar.
+    pub avatar: Option<String>,
+    pub language: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub website: Option<String>,
+    pub twitter: Option<String>,
+}
+
+/// What an administrator may change about an account; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct AccountChange {
+    pub profile: ProfileChange,
+    /// `Some(None)` removes the email.
+    pub email: Option<Option<String>>,
+    pub quota_bytes: Option<i64>,
+    pub is_active: Option<bool>,
+    pub is_admin: Option<bool>,
+    /// `Some(false)` turns 2FA off; an administrator cannot turn it on for someone.
+    pub twofa: Option<bool>,
+    pub comment: Option<String>,
+}
+
+/// A new account as an administrator makes it through an API.
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    pub user: NewUser,
+    pub is_active: bool,
+    pub comment: String,
+}
+
+/// The eight notification switches; `None` leaves one as it is.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NotificationChange {
+    pub email_alert_owned: Option<bool>,
+    pub email_alert_group_owned: Option<bool>,
+    pub email_alert_shared_with_me: Option<bool>,
+    pub email_alert_shared_with_my_groups: Option<bool>,
+    pub realtime_alert_owned: Option<bool>,
+    pub realtime_alert_group_owned: Option<bool>,
+    pub realtime_alert_shared_with_me: Option<bool>,
+    pub realtime_alert_shared_with_my_groups: Option<bool>,
+}
+
+impl NotificationChange {
+    fn apply(self, n: &mut NotificationSettings) {
+        let set = |field: &mut bool, value: Option<bool>| {
+            if let Some(v) = value {
+                *field = v;
+            }
+        };
+        set(&mut n.email_alert_owned, self.email_alert_owned);
+        set(&mut n.email_alert_group_owned, self.email_alert_group_owned);
+        set(
+            &mut n.email_alert_shared_with_me,
+            self.email_alert_shared_with_me,
+        );
+        set(
+            &mut n.email_alert_shared_with_my_groups,
+            self.email_alert_shared_with_my_groups,
+        );
+        set(&mut n.realtime_alert_owned, self.realtime_alert_owned);
+        set(
+            &mut n.realtime_alert_group_owned,
+            self.realtime_alert_group_owned,
+        );
+        set(
+            &mut n.realtime_alert_shared_with_me,
+            self.realtime_alert_shared_with_me,
+        );
+        set(
+            &mut n.realtime_alert_shared_with_my_groups,
+            self.realtime_alert_shared_with_my_groups,
+        );
+    }
+}
+
+/// Where a deleted account's files go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransferTarget {
+    User(UserId),
+}
+
+/// FileAgo's password rule: at least 8 characters with a lower-case letter, an
+/// upper-case letter and a digit.
+pub fn validate_strong_password(password: &str) -> Result<()> {
+    crate::accounts::validate_password(password)?;
+    let has = |f: fn(&char) -> bool| password.chars().any(|c| f(&c));
+    if !(has(char::is_ascii_lowercase) || has(|c| c.is_lowercase()))
+        || !has(|c| c.is_uppercase())
+        || !has(char::is_ascii_digit)
+    {
+        return Err(Error::invalid(
+            "password",
+            "must be at least 8 characters and include lowercase, uppercase and numeric characters",
+        ));
+    }
+    Ok(())
+}
+
+/// FileAgo's full-name rule: at least 3 characters and no digits.
+pub fn validate_full_name(name: &str) -> Result<()> {
+    let name = name.trim();
+    if name.chars().count() < 3 || name.chars().any(|c| c.is_ascii_digit()) {
+        return Err(Error::invalid(
+            "fullname",
+            "must be at least 3 characters and must not contain numbers",
+        ));
+    }
+    Ok(())
+}
+
+/// The only organization there is, for callers that name one: the built-in admin may name
+/// it; other administrators work in their own (the same one) and may not pick.
+pub fn check_organization(actor: &Actor, org_id: Option<&str>) -> Result<()> {
+    let Some(org) = org_id.map(str::trim).filter(|o| !o.is_empty()) else {
+        return Ok(());
+    };
+    let built_in = matches!(actor, Actor::System)
+        || matches!(actor, Actor::User(u) if u.username == ADMIN_USERNAME);
+    if !built_in {
+        return Err(Error::PermissionDenied);
+    }
+    if org != DEFAULT_ORGANIZATION {
+        return Err(Error::invalid(
+            "org_id",
+            format!("no such organization (the only one is '{DEFAULT_ORGANIZATION}')"),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the caller may manage accounts at all, for faces that must answer 403 before
+/// they look at a request's body (each use case checks again).
+pub fn require_user_admin(actor: &Actor) -> Result<()> {
+    require_admin(actor)
+}
+
+fn profile_text(field: &str, value: &str) -> Result<String> {
+    let value = value.trim();
+    if value.chars().count() > MAX_PROFILE_TEXT || value.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            field,
+            "must be at most 1024 characters, no control characters",
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+fn language_tag(value: &str) -> Result<String> {
+    let value = value.trim();
+    let ok = !value.is_empty()
+        && value.len() <= 35
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !ok {
+        return Err(Error::invalid(
+            "language",
+            "must be a language tag such as 'en' or 'pt-BR'",
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// Checks a profile change and applies it to the records (the password is hashed
+/// separately, as it takes time). Nothing is written here.
+fn apply_profile(change: &ProfileChange, user: &mut User, details: &mut UserDetails) -> Result<()> {
+    if let Some(name) = &change.display_name {
+        crate::accounts::validate_display_name(name)?;
+        user.display_name = name.trim().to_owned();
+    }
+    if let Some(avatar) = &change.avatar {
+        details.avatar = crate::avatar::parse_avatar(avatar)?;
+    }
+    if let Some(language) = &change.language {
+        details.language = language_tag(language)?;
+    }
+    if let Some(v) = &change.phone {
+        details.phone = profile_text("phone", v)?;
+    }
+    if let Some(v) = &change.address {
+        details.address = profile_text("address", v)?;
+    }
+    if let Some(v) = &change.website {
+        details.website = profile_text("website", v)?;
+    }
+    if let Some(v) = &change.twitter {
+        details.twitter = profile_text("twitter", v)?;
+    }
+    Ok(())
+}
+
+impl Ferry {
+    /// An account with its details and usage (the user themself or an administrator;
+    /// anyone else gets `NotFound`).
+    pub async fn account(&self, actor: &Actor, user: UserId) -> Result<Account> {
+        if actor.user_id() != Some(user) {
+            require_admin(actor).map_err(|_| Error::NotFound)?;
+        }
+        let mut tx = self.meta.read().await?;
+        let record = tx.user_by_id(user).await?.ok_or(Error::NotFound)?;
+        let details = tx.user_details(user).await?.ok_or(Error::NotFound)?;
+        let used_bytes = tx.used_bytes(Owner::User(user)).await?;
+        Ok(Account {
+            user: record,
+            details,
+            used_bytes,
+        })
+    }
+
+    /// An account as an administrator sees it: `PermissionDenied` for anyone else.
+    pub async fn admin_account(&self, actor: &Actor, user: UserId) -> Result<Account> {
+        require_admin(actor)?;
+        self.account(actor, user).await
+    }
+
+    /// Every account with its details and usage (administrators only).
+    pub async fn accounts(&self, actor: &Actor) -> Result<Vec<Account>> {
+        require_admin(actor)?;
+        let mut tx = self.meta.read().await?;
+        let users = tx.list_users().await?;
+        let mut out = Vec::with_capacity(users.len());
+        for user in users {
+            let Some(details) = tx.user_details(user.id).await? else {
+                continue;
+            };
+            let used_bytes = tx.used_bytes(Owner::User(user.id)).await?;
+            out.push(Account {
+                user,
+                details,
+                used_bytes,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The people a signed-in user may see (everyone in the one organization), by name.
+    pub async fn user_directory(&self, actor: &Actor, active_only: bool) -> Result<Vec<User>> {
+        if actor.user_id().is_none() && !matches!(actor, Actor::System) {
+            return Err(Error::Unauthenticated);
+        }
+        let mut tx = self.meta.read().await?;
+        let mut users = tx.list_users().await?;
+        if active_only {
+            users.retain(|u| u.is_active);
+        }
+        users.sort_by(|a, b| {
+            a.display_name
+                .to_lowercase()
+                .cmp(&b.display_name.to_lowercase())
+                .then_with(|| a.username.cmp(&b.username))
+        });
+        Ok(users)
+    }
+
+    /// The caller changes their own profile. A new password ends every session, the
+    /// caller's included. All or nothing: a bad field changes nothing.
+    pub async fn update_own_profile(
+        &self,
+        actor: &Actor,
+        change: ProfileChange,
+    ) -> Result<Account> {
+        let me = actor.user_id().ok_or(Error::NotFound)?;
+        self.change_account(
+            actor,
+            me,
+            AccountChange {
+                profile: change,
+                ..AccountChange::default()
+            },
+        )
+        .await
+    }
+
+    /// An administrator changes an account (the built-in admin stays an active
+    /// administrator). All or nothing.
+    pub async fn update_account(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        change: AccountChange,
+    ) -> Result<Account> {
+        require_admin(actor)?;
+        self.change_account(actor, user, change).await
+    }
+
+    async fn change_account(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        change: AccountChange,
+    ) -> Result<Account> {
+        actor.require_write()?;
+        if change.profile.password.is_some() || change.twofa.is_some() {
+            crate::security::require_login_session(actor)?;
+        }
+        if let Some(password) = &change.profile.password {
+            crate::accounts::validate_password(password)?;
+        }
+        if let Some(Some(email)) = &change.email {
+            crate::accounts::validate_email(email)?;
+        }
+        if change.quota_bytes.is_some_and(|q| q < 0) {
+            return Err(Error::invalid("disk_quota", "must not be negative"));
+        }
+        if change.twofa == Some(true) {
+            return Err(Error::invalid(
+                "twofa",
+                "only the user can turn 2FA on (POST /api/user/2fa)",
+            ));
+        }
+        let comment = change
+            .comment
+            .as_deref()
+            .map(|c| profile_text("comment", c))
+            .transpose()?;
+        // Hashed before the transaction: argon2 takes a while and must not hold the lock.
+        let new_hash = match &change.profile.password {
+            Some(p) => Some(password::hash(p.clone()).await?),
+            None => None,
+        };
+        let mut tx = self.meta.write().await?;
+        let mut record = tx.user_by_id(user).await?.ok_or(Error::NotFound)?;
+        let mut details = tx.user_details(user).await?.ok_or(Error::NotFound)?;
+        apply_profile(&change.profile, &mut record, &mut details)?;
+        if let Some(email) = change.email {
+            record.email = email.map(|e| e.trim().to_owned());
+        }
+        if let Some(quota) = change.quota_bytes {
+            let used = tx.used_bytes(Owner::User(user)).await?;
+            if quota > 0 && quota < used {
+                return Err(Error::invalid(
+                    "disk_quota",
+                    format!("must be 0 (unlimited) or at least the {used} bytes in use"),
+                ));
+            }
+            record.quota_bytes = quota;
+        }
+        let built_in = record.username == ADMIN_USERNAME;
+        if let Some(active) = change.is_active {
+            if built_in && !active {
+                return Err(Error::invalid(
+                    "is_active",
+                    "the built-in admin cannot be disabled",
+                ));
+            }
+            record.is_active = active;
+        }
+        if let Some(admin) = change.is_admin {
+            if built_in && !admin {
+                return Err(Error::invalid(
+                    "is_admin",
+                    "the built-in admin stays an administrator",
+                ));
+            }
+            record.is_admin = admin;
+        }
+        if let Some(comment) = comment {
+            details.admin_comment = comment;
+        }
+        if let Some(hash) = new_hash {
+            record.password_hash = hash;
+            // A new password ends every earlier session.
+            tx.delete_sessions_of(user).await?;
+        }
+        if !record.is_active {
+            // A disabled account's sessions end at once (they would be refused anyway).
+            tx.delete_sessions_of(user).await?;
+        }
+        if change.twofa == Some(false) {
+            tx.set_user_totp(user, None).await?;
+        }
+        tx.update_user(&record).await?;
+        tx.set_user_details(user, &details).await?;
+        let details = tx.user_details(user).await?.ok_or(Error::NotFound)?;
+        let used_bytes = tx.used_bytes(Owner::User(user)).await?;
+        tx.commit().await?;
+        Ok(Account {
+            user: record,
+            details,
+            used_bytes,
+        })
+    }
+
+    /// The caller's notification settings, changed as asked, returned whole.
+    pub async fn update_notifications(
+        &self,
+        actor: &Actor,
+        change: NotificationChange,
+    ) -> Result<NotificationSettings> {
+        let me = actor.user_id().ok_or(Error::NotFound)?;
+        actor.require_write()?;
+        let mut tx = self.meta.write().await?;
+        let mut details = tx.user_details(me).await?.ok_or(Error::NotFound)?;
+        change.apply(&mut details.notifications);
+        tx.set_user_details(me, &details).await?;
+        tx.commit().await?;
+        Ok(details.notifications)
+    }
+
+    /// Makes an account through an admin API: the account, its roots, whether it is
+    /// active and the admin's comment, in one transaction.
+    pub async fn create_account(&self, actor: &Actor, new: NewAccount) -> Result<Account> {
+        require_admin(actor)?;
+        actor.require_write()?;
+        let comment = profile_text("comment", &new.comment)?;
+        let user = self.prepare_user(new.user).await?;
+        let now = self.now_ms();
+        let mut tx = self.meta.write().await?;
+        let user = User {
+            is_active: new.is_active,
+            ..user
+        };
+        tx.insert_user(&user).await?;
+        crate::accounts::ensure_roots(tx.as_mut(), Owner::User(user.id), now).await?;
+        let mut details = tx.user_details(user.id).await?.ok_or(Error::NotFound)?;
+        details.admin_comment = comment;
+        tx.set_user_details(user.id, &details).await?;
+        tx.commit().await?;
+        Ok(Account {
+            user,
+            details,
+            used_bytes: 0,
+        })
+    }
+
+    /// Removes an account (administrators only; not the built-in admin, not oneself).
+    /// With a target, the account's home folder contents first move into the target's
+    /// home, inside a folder named after the account (numbered if the name is taken).
+    /// Everything else the account owned goes with it.
+    pub async fn delete_account(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        transfer_to: Option<TransferTarget>,
+    ) -> Result<()> {
+        require_admin(actor)?;
+        actor.require_write()?;
+        if actor.user_id() == Some(user) {
+            return Err(Error::invalid(
+                "user",
+                "an administrator cannot delete themself",
+            ));
+        }
+        let now = self.now_ms();
+        let mut tx = self.meta.write().await?;
+        let record = tx.user_by_id(user).await?.ok_or(Error::NotFound)?;
+        if record.username == ADMIN_USERNAME {
+            return Err(Error::PermissionDenied);
+        }
+        if let Some(TransferTarget::User(target)) = transfer_to {
+            if target == user {
+                return Err(Error::invalid(
+                    "transfer_data_to",
+                    "must not be the user being deleted",
+                ));
+            }
+            if tx.user_by_id(target).await?.is_none() {
+                return Err(Error::invalid("transfer_data_to", "no such user"));
+            }
+            crate::accounts::ensure_roots(tx.as_mut(), Owner::User(target), now).await?;
+            let target_home = tx
+                .root_node(Owner::User(target), RootKind::Home)
+                .await?
+                .ok_or_else(|| Error::internal("target home missing after ensure_roots"))?;
+            if let Some(home) = tx.root_node(Owner::User(user), RootKind::Home).await? {
+                let children = tx.list_children(home.id, user).await?;
+                if !children.is_empty() {
+                    let base = names::validate_name(&record.username)
+                        .map(str::to_owned)
+                        .unwrap_or_else(|_| record.id.to_string());
+                    let mut name = base.clone();
+                    // A folder has no extension to keep: "a@b.com (2)", not "a@b (2).com".
+                    let mut n = 2;
+                    while tx.child_by_name(target_home.id, &name).await?.is_some() {
+                        name = format!("{base} ({n})");
+                        n += 1;
+                    }
+                    let folder = Node {
+                        id: crate::ids::NodeId::generate(),
+                        file_id: 0,
+                        owner: Owner::User(target),
+                        parent: Some(target_home.id),
+                        root: None,
+                        name,
+                        kind: NodeKind::Dir,
+                        size: 0,
+                        etag: secret::random_hex::<8>()?,
+                        revision: 0,
+                        content_hash: None,
+                        created_ms: now,
+                        updated_ms: now,
+                        trashed_ms: None,
+                    };
+                    tx.insert_node(&folder).await?;
+                    for entry in children {
+                        let mut node = entry.node;
+                        node.parent = Some(folder.id);
+                        tx.update_node(&node).await?;
+                        tx.set_subtree_owner(node.id, Owner::User(target)).await?;
+                    }
+                    tx.propagate_etag(folder.id, &secret::random_hex::<8>()?)
+                        .await?;
+                }
+            }
+        }
+        tx.delete_user(user).await?;
+        tx.commit().await
+    }
+
+    /// Enables or disables an account (administrators only). Disabling ends its sessions.
+    pub async fn set_account_active(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        active: bool,
+    ) -> Result<()> {
+        self.update_account(
+            actor,
+            user,
+            AccountChange {
+                is_active: Some(active),
+                ..AccountChange::default()
+            },
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Sets an account's quota in bytes, 0 for unlimited (administrators only).
+    pub async fn set_account_quota(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        quota_bytes: i64,
+    ) -> Result<()> {
+        self.update_account(
+            actor,
+            user,
+            AccountChange {
+                quota_bytes: Some(quota_bytes),
+                ..AccountChange::default()
+            },
+        )
+        .await
+        .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fileago_password_rule() {
+        assert!(validate_strong_password("Passw0rd123").is_ok());
+        for bad in ["short1A", "alllower123", "ALLUPPER123", "NoDigitsHere"] {
+            assert!(validate_strong_password(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn fileago_name_rule() {
+        assert!(validate_full_name("John Doe").is_ok());
+        assert!(validate_full_name("Jo").is_err());
+        assert!(validate_full_name("R2D2 Unit").is_err());
+    }
+
+    #[test]
+    fn only_the_built_in_admin_picks_the_default_organization() {
+        assert!(check_organization(&Actor::System, Some("default")).is_ok());
+        assert!(check_organization(&Actor::System, Some("other")).is_err());
+        assert!(check_organization(&Actor::System, None).is_ok());
+    }
+}
