@@ -8,6 +8,7 @@
 #
 # Knobs (environment): W3_FILES=10000 W3_RUNS=20 W1_COUNT=1000 W1_CONC=8 W1_ROUNDS=3
 # PIN=1 (server on CPU 1, load generator on CPU 0; PIN=0 leaves both unpinned).
+# FERRY_BIN=path (use that ferry binary instead of building the work tree).
 # QUIET_WAIT=180 (seconds to wait, per server, for the 1-minute load average to fall to 1.5).
 #
 # W3: the folder w3/d$W3_FILES is filled with 1 KiB files through each server's own DAV PUTs
@@ -63,10 +64,11 @@ fi
 note "cargo build --release -p ferry-bench"
 cargo build --release -q -p ferry-bench
 loadgen=$root/target/release/ferry-bench
-ferry_built=1
-if [[ " $servers " == *" ferry "* ]]; then
+ferry_built=1 ferry_bin=${FERRY_BIN:-}
+if [[ " $servers " == *" ferry "* ]] && [ -z "$ferry_bin" ]; then
   note "cargo build --release -p ferry"
   cargo build --release -q -p ferry 2>"$out/ferry-build.log" || ferry_built=0
+  ferry_bin=$root/target/release/ferry
 fi
 
 if [ "$pin" = 1 ] && [ "$(nproc)" -ge 2 ]; then
@@ -128,11 +130,13 @@ wait_dav() { # base
 # ---- servers -------------------------------------------------------------------------------
 start_ferry() { # port -> sets pid, base, version
   [ "$ferry_built" = 1 ] || { why="release build failed (bench/out/dav/ferry-build.log)"; return 1; }
+  [ -x "$ferry_bin" ] || { why="no binary at $ferry_bin"; return 1; }
   FERRY_DATA_DIR=$out/ferry/data FERRY_LISTEN=127.0.0.1:$1 FERRY_ADMIN_PASSWORD=$BENCH_PASSWORD FERRY_LOG=warn \
-    "${srv_pin[@]}" target/release/ferry serve >"$out/ferry/server.log" 2>&1 &
+    "${srv_pin[@]}" "$ferry_bin" serve >"$out/ferry/server.log" 2>&1 &
   pid=$!
   base=http://127.0.0.1:$1/remote.php/dav/files/$user/
   version="ferry $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates || echo +dirty)"
+  [ -z "${FERRY_BIN:-}" ] || version="ferry $(basename "$FERRY_BIN")"
   for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && break; sleep 0.05; done
 }
 

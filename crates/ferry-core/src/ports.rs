@@ -187,6 +187,8 @@ pub trait MetaTx: Send {
         user: UserId,
         limit: i64,
     ) -> Result<Vec<crate::model::LoginEvent>>;
+    /// Forgets the user's events older than `before`; returns how many.
+    async fn forget_login_events(&mut self, user: UserId, before: EpochMillis) -> Result<u64>;
     /// Counts one failed login against `key` at `at`.
     async fn add_login_failure(&mut self, key: &str, at: EpochMillis) -> Result<()>;
     /// When the newest `limit` failures of `key` later than `since` happened, newest first.

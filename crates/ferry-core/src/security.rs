@@ -24,6 +24,8 @@ pub const LOGIN_FAILURE_LIMIT: usize = 10;
 pub const LOGIN_FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
 /// How many events a login history shows.
 pub const LOGIN_HISTORY_LIMIT: i64 = 100;
+/// How long login history is kept (pruned at each successful login of the account).
+pub const LOGIN_HISTORY_KEEP_MS: i64 = 90 * 24 * 60 * 60 * 1000;
 /// What the authenticator apps expect (RFC 6238 defaults): SHA-1, 6 digits, 30 s steps,
 /// one step of clock skew either way.
 const TOTP_STEP_SECS: u64 = 30;
@@ -240,6 +242,8 @@ impl Ferry {
             now,
         ))
         .await?;
+        tx.forget_login_events(user.id, now - LOGIN_HISTORY_KEEP_MS)
+            .await?;
         // A successful login forgives the account's earlier failures (not the address's).
         tx.clear_login_failures(&account_key(user.id)).await?;
         tx.commit().await?;

@@ -485,9 +485,24 @@ pub struct UserDetailsResponse {
     pub org_id: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The admin views list the user's group memberships.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<GroupEntry>>,
 }
 
 impl UserDetailsResponse {
+    pub fn with_groups(self, groups: &[ferry_core::model::GroupWithMembership]) -> Self {
+        Self {
+            groups: Some(
+                groups
+                    .iter()
+                    .map(|g| GroupEntry::new(&g.group, Some(&g.membership)))
+                    .collect(),
+            ),
+            ..self
+        }
+    }
+
     /// `with_comment`: the admin's note is shown to administrators only.
     pub fn new(account: ferry_core::users::Account, with_comment: bool) -> Self {
         let ferry_core::users::Account {
@@ -514,6 +529,7 @@ impl UserDetailsResponse {
             twitter: details.twitter,
             org_id: ferry_core::users::DEFAULT_ORGANIZATION,
             comment: with_comment.then_some(details.admin_comment),
+            groups: None,
         }
     }
 }

@@ -918,6 +918,20 @@ macro_rules! impl_meta_tx {
                     convert_all(rows)
                 }
 
+                async fn forget_login_events(
+                    &mut self,
+                    user: UserId,
+                    before: EpochMillis,
+                ) -> Result<u64> {
+                    let done = sqlx::query(sql::FORGET_LOGIN_EVENTS)
+                        .bind(user.as_uuid())
+                        .bind(before)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("forget_login_events", e))?;
+                    Ok(done.rows_affected())
+                }
+
                 async fn add_login_failure(&mut self, key: &str, at: EpochMillis) -> Result<()> {
                     sqlx::query(sql::ADD_LOGIN_FAILURE)
                         .bind(key)

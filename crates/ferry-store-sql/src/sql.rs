@@ -340,6 +340,7 @@ pub const LIST_LOGIN_EVENTS: &str = concat!(
     login_event_cols!(),
     " FROM login_history WHERE user_id = $1 ORDER BY at_ms DESC, id DESC LIMIT $2"
 );
+pub const FORGET_LOGIN_EVENTS: &str = "DELETE FROM login_history WHERE user_id = $1 AND at_ms < $2";
 pub const ADD_LOGIN_FAILURE: &str = "INSERT INTO login_failures (key, at_ms) VALUES ($1, $2)";
 pub const RECENT_LOGIN_FAILURES: &str = "SELECT at_ms FROM login_failures \
      WHERE key = $1 AND at_ms > $2 ORDER BY at_ms DESC LIMIT $3";

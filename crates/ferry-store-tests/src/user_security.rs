@@ -145,8 +145,18 @@ async fn history(store: &dyn MetaStore) {
         tx.list_login_events(cat.id, 2).await.unwrap(),
         vec![third, second]
     );
-    assert_eq!(tx.list_login_events(dan.id, 10).await.unwrap(), vec![other]);
+    assert_eq!(
+        tx.list_login_events(dan.id, 10).await.unwrap(),
+        vec![other.clone()]
+    );
     drop(tx);
+
+    // Old events go, per user.
+    let mut tx = store.write().await.unwrap();
+    assert_eq!(tx.forget_login_events(cat.id, NOW + 1).await.unwrap(), 1);
+    assert_eq!(tx.list_login_events(cat.id, 10).await.unwrap().len(), 2);
+    assert_eq!(tx.list_login_events(dan.id, 10).await.unwrap(), vec![other]);
+    tx.commit().await.unwrap();
 
     // The history goes with the account.
     let mut tx = store.write().await.unwrap();

@@ -49,10 +49,15 @@ pub async fn list(
     require_user_admin(&actor)?;
     let accounts = state.ferry.accounts(&actor).await?;
     check_organization(&actor, org(&query))?;
-    let data: Vec<UserDetailsResponse> = accounts
-        .into_iter()
-        .map(|a| UserDetailsResponse::new(a, true))
-        .collect();
+    let mut data = Vec::with_capacity(accounts.len());
+    for account in accounts {
+        // A user deleted since the listing simply has no groups.
+        let groups = match state.ferry.user_groups(&actor, account.user.id).await {
+            Err(Error::NotFound) => Vec::new(),
+            other => other?,
+        };
+        data.push(UserDetailsResponse::new(account, true).with_groups(&groups));
+    }
     Ok(success("Users fetched successfully", data))
 }
 
@@ -107,9 +112,10 @@ pub async fn get(
     require_user_admin(&actor)?;
     let account = state.ferry.admin_account(&actor, user_id(&user)?).await?;
     check_organization(&actor, org(&query))?;
+    let groups = state.ferry.user_groups(&actor, account.user.id).await?;
     Ok(success(
         "User details fetched successfully",
-        UserDetailsResponse::new(account, true),
+        UserDetailsResponse::new(account, true).with_groups(&groups),
     ))
 }
 

@@ -531,3 +531,56 @@ async fn the_cli_disables_enables_and_sets_quotas() {
     assert!(ok && out.contains("enabled user"), "{out}");
     assert!(ferry.login("eve@example.com", PASSWORD).await.is_ok());
 }
+
+#[tokio::test]
+async fn the_admin_views_show_group_memberships() {
+    let server = TestServer::start().await;
+    let root = admin(&server).await;
+    let alice = server.add_user("alice@example.com", 0).await;
+    let (status, body) = call(
+        &server,
+        Method::POST,
+        "/api/admin/groups",
+        &root,
+        Some(json!({"name": "Sales", "disk_quota": 0})),
+    )
+    .await;
+    assert_eq!(status.as_u16() / 100, 2, "{body}");
+    let (_, body) = call(&server, Method::GET, "/api/admin/groups", &root, None).await;
+    let group = body["data"][0]["group_uuid"].as_str().unwrap().to_owned();
+    let (status, body) = call(
+        &server,
+        Method::POST,
+        &format!("/api/admin/users/{alice}/groups"),
+        &root,
+        Some(json!({"groups": {group.clone(): {"is_admin": true}}})),
+    )
+    .await;
+    assert_eq!(status.as_u16() / 100, 2, "{body}");
+
+    let (status, body) = call(
+        &server,
+        Method::GET,
+        &format!("/api/admin/users/{alice}"),
+        &root,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let groups = body["data"]["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 1, "{body}");
+    assert_eq!(groups[0]["group_uuid"], group.as_str());
+    assert_eq!(groups[0]["group_name"], "Sales");
+    let (_, body) = call(&server, Method::GET, "/api/admin/users", &root, None).await;
+    let listed = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["uuid"] == alice.as_str())
+        .unwrap();
+    assert_eq!(listed["groups"][0]["group_name"], "Sales");
+    // The user's own view has no such list.
+    let me = server.login("alice@example.com").await;
+    let (_, body) = server.get("/api/user", &me).await;
+    assert!(body["data"].get("groups").is_none());
+}

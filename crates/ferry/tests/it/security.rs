@@ -300,6 +300,12 @@ async fn login_history_lists_every_attempt_newest_first() {
     // Only one's own history.
     let bob = server.user("bob@example.com").await;
     assert_eq!(history(&server, &bob).await.len(), 1);
+    // History older than the retention goes at the next login.
+    server
+        .clock
+        .advance_ms(ferry_core::security::LOGIN_HISTORY_KEEP_MS + 1);
+    let alice = server.login("alice@example.com").await;
+    assert_eq!(history(&server, &alice).await.len(), 1);
     let (status, body) = server
         .json(Method::GET, "/api/user/login_history", None, None)
         .await;
