@@ -107,6 +107,13 @@ pub struct GroupListing {
     pub membership: Option<Membership>,
 }
 
+/// One page of a listing: skip `offset` entries, return at most `limit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub limit: usize,
+    pub offset: usize,
+}
+
 /// What a new member gets when the request names no permissions.
 pub fn level_permissions(level: PermissionLevel) -> MemberPermissions {
     match level {
@@ -304,6 +311,19 @@ async fn named_user(tx: &mut dyn MetaTx, user: UserId) -> Result<User> {
 impl Ferry {
     /// Makes a group (administrators only) with its home and incoming folders.
     pub async fn create_group(&self, actor: &Actor, new: NewGroup) -> Result<Group> {
+        self.create_group_with_slug(actor, new, None).await
+    }
+
+    /// Makes a group whose slug the client chose (FulliO's `id`), or derived from the name
+    /// when `slug` is `None`. A chosen slug must already be in slug form (lower-case ASCII
+    /// letters and digits joined by single dashes, at most 64), so it is never rewritten
+    /// behind the client's back; a taken one is `AlreadyExists`.
+    pub async fn create_group_with_slug(
+        &self,
+        actor: &Actor,
+        new: NewGroup,
+        slug: Option<&str>,
+    ) -> Result<Group> {
         require_admin(actor)?;
         actor.require_write()?;
         let name = validate_group_name(&new.name)?;
@@ -312,10 +332,20 @@ impl Ferry {
             None => None,
         };
         let id = GroupId::generate();
+        let slug = match slug {
+            None => slugify(&name, id),
+            Some(s) if s.len() <= 64 && slugify(s, id) == s => s.to_owned(),
+            Some(_) => {
+                return Err(Error::invalid(
+                    "id",
+                    "must be lower-case letters and digits joined by single dashes (at most 64)",
+                ));
+            }
+        };
         let now = self.now_ms();
         let group = Group {
             id,
-            slug: slugify(&name, id),
+            slug,
             name,
             description,
             quota_bytes: validate_quota(new.quota_bytes)?,
@@ -737,6 +767,154 @@ impl Ferry {
         tx.insert_group_tag(&tag).await?;
         tx.commit().await?;
         Ok(tag)
+    }
+
+    /// A group named by its UUID or its slug (as OCS and FulliO name groups), if the caller
+    /// may see it (a member or an administrator); anyone else gets `NotFound`.
+    pub async fn group_by_key(&self, actor: &Actor, key: &str) -> Result<GroupId> {
+        let mut tx = self.meta.read().await?;
+        let group = match key.parse::<GroupId>() {
+            Ok(id) => tx.group_by_id(id).await?,
+            Err(_) => tx.group_by_slug(key).await?,
+        }
+        .ok_or(Error::NotFound)?;
+        visible_group(tx.as_mut(), actor, group.id).await?;
+        Ok(group.id)
+    }
+
+    /// One page of the groups the caller may see, by name: every group for administrators,
+    /// their own for anyone else. `search` matches the name or slug, case-insensitively.
+    /// Returns the page and how many groups matched in all.
+    pub async fn search_groups(
+        &self,
+        actor: &Actor,
+        search: Option<&str>,
+        page: Page,
+    ) -> Result<(Vec<GroupDetails>, usize)> {
+        let mut tx = self.meta.read().await?;
+        let mut groups = if is_admin(actor) {
+            tx.list_groups().await?
+        } else {
+            match actor.user_id() {
+                Some(me) => tx
+                    .groups_of_user(me)
+                    .await?
+                    .into_iter()
+                    .map(|g| g.group)
+                    .collect(),
+                None => Vec::new(),
+            }
+        };
+        if let Some(needle) = search
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty())
+        {
+            groups.retain(|g| g.name.to_lowercase().contains(&needle) || g.slug.contains(&needle));
+        }
+        groups.sort_by(|a, b| {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        let total = groups.len();
+        let mut out = Vec::new();
+        for group in groups.into_iter().skip(page.offset).take(page.limit) {
+            let membership = match actor.user_id() {
+                Some(me) => tx.membership(group.id, me).await?,
+                None => None,
+            };
+            out.push(details(tx.as_mut(), group, membership).await?);
+        }
+        Ok((out, total))
+    }
+
+    /// Adds several users to a group in one transaction (group administrators and
+    /// administrators): all are added or none. Users already in it keep their membership;
+    /// new members get `permissions` over the group's default level. Returns the members
+    /// the request named.
+    pub async fn add_group_members(
+        &self,
+        actor: &Actor,
+        id: GroupId,
+        users: &[UserId],
+        permissions: PermissionsInput,
+    ) -> Result<Vec<GroupMember>> {
+        let now = self.now_ms();
+        let mut tx = self.meta.write().await?;
+        let (group, _) = managed_group(tx.as_mut(), actor, id).await?;
+        let base = apply_permissions(level_permissions(group.default_permission), &permissions)?;
+        let mut out: Vec<GroupMember> = Vec::with_capacity(users.len());
+        for &user in users {
+            if out.iter().any(|m| m.user.id == user) {
+                continue;
+            }
+            let record = named_user(tx.as_mut(), user).await?;
+            let membership = match tx.membership(id, user).await? {
+                Some(existing) => existing,
+                None => {
+                    let membership = Membership {
+                        group_id: id,
+                        user_id: user,
+                        permissions: base.clone(),
+                        created_ms: now,
+                    };
+                    tx.insert_membership(&membership).await?;
+                    membership
+                }
+            };
+            out.push(GroupMember {
+                user: record,
+                membership,
+            });
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Gives every current member of a group the same permissions (what `input` gives
+    /// replaces theirs, the rest stays), all in one transaction: FulliO's group-wide
+    /// permission object. Group administrators and administrators.
+    pub async fn set_members_permissions(
+        &self,
+        actor: &Actor,
+        id: GroupId,
+        input: PermissionsInput,
+    ) -> Result<Vec<GroupMember>> {
+        let mut tx = self.meta.write().await?;
+        managed_group(tx.as_mut(), actor, id).await?;
+        let mut members = tx.group_members(id).await?;
+        for member in &mut members {
+            member.membership.permissions =
+                apply_permissions(member.membership.permissions.clone(), &input)?;
+            tx.update_membership(&member.membership).await?;
+        }
+        tx.commit().await?;
+        Ok(members)
+    }
+
+    /// The caller's own groups with their details, by name: only groups they are a member
+    /// of, even for administrators (FileOnion's "my teams"; `search_groups` lists every
+    /// group an administrator may see). Read in one transaction, so a group deleted
+    /// meanwhile is either listed whole or not at all.
+    pub async fn my_group_details(&self, actor: &Actor) -> Result<Vec<GroupDetails>> {
+        let Some(me) = actor.user_id() else {
+            return Ok(Vec::new());
+        };
+        let mut tx = self.meta.read().await?;
+        let mut mine = tx.groups_of_user(me).await?;
+        mine.sort_by(|a, b| {
+            a.group
+                .name
+                .to_lowercase()
+                .cmp(&b.group.name.to_lowercase())
+                .then_with(|| a.group.slug.cmp(&b.group.slug))
+        });
+        let mut out = Vec::with_capacity(mine.len());
+        for g in mine {
+            out.push(details(tx.as_mut(), g.group, Some(g.membership)).await?);
+        }
+        Ok(out)
     }
 
     /// Messages waiting for a mail server (administrators only).

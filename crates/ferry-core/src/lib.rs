@@ -24,6 +24,7 @@ pub mod groups;
 mod login_cache;
 pub mod names;
 pub mod password;
+pub mod provisioning;
 pub mod rate_limit;
 pub mod secret;
 pub mod security;

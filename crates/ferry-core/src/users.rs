@@ -197,6 +197,12 @@ fn language_tag(value: &str) -> Result<String> {
     Ok(value.to_owned())
 }
 
+/// Checks a language tag such as `en` or `pt-BR`, for faces that must refuse a bad one
+/// before they make anything.
+pub fn validate_language(value: &str) -> Result<()> {
+    language_tag(value).map(|_| ())
+}
+
 /// Checks a profile change and applies it to the records (the password is hashed
 /// separately, as it takes time). Nothing is written here.
 fn apply_profile(change: &ProfileChange, user: &mut User, details: &mut UserDetails) -> Result<()> {
@@ -269,6 +275,59 @@ impl Ferry {
         Ok(out)
     }
 
+    /// One page of accounts by login name (administrators only). `search` matches the
+    /// login name, display name or email case-insensitively; `group` keeps only that
+    /// group's members. Returns the page and how many accounts matched in all.
+    pub async fn search_accounts(
+        &self,
+        actor: &Actor,
+        search: Option<&str>,
+        group: Option<crate::ids::GroupId>,
+        page: crate::groups::Page,
+    ) -> Result<(Vec<Account>, usize)> {
+        require_admin(actor)?;
+        let mut tx = self.meta.read().await?;
+        let mut users = match group {
+            Some(g) => {
+                tx.group_by_id(g).await?.ok_or(Error::NotFound)?;
+                tx.group_members(g)
+                    .await?
+                    .into_iter()
+                    .map(|m| m.user)
+                    .collect()
+            }
+            None => tx.list_users().await?,
+        };
+        if let Some(needle) = search
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty())
+        {
+            users.retain(|u| {
+                u.username.to_lowercase().contains(&needle)
+                    || u.display_name.to_lowercase().contains(&needle)
+                    || u.email
+                        .as_deref()
+                        .is_some_and(|e| e.to_lowercase().contains(&needle))
+            });
+        }
+        users.sort_by(|a, b| a.username.cmp(&b.username));
+        let total = users.len();
+        let mut out = Vec::new();
+        for user in users.into_iter().skip(page.offset).take(page.limit) {
+            // A user deleted meanwhile has no details; leave it out.
+            let Some(details) = tx.user_details(user.id).await? else {
+                continue;
+            };
+            let used_bytes = tx.used_bytes(Owner::User(user.id)).await?;
+            out.push(Account {
+                user,
+                details,
+                used_bytes,
+            });
+        }
+        Ok((out, total))
+    }
+
     /// The people a signed-in user may see (everyone in the one organization), by name.
     pub async fn user_directory(&self, actor: &Actor, active_only: bool) -> Result<Vec<User>> {
         if actor.user_id().is_none() && !matches!(actor, Actor::System) {
@@ -319,7 +378,9 @@ impl Ferry {
         self.change_account(actor, user, change).await
     }
 
-    async fn change_account(
+    /// Applies a change with no role check: callers (`update_account`,
+    /// `update_own_profile`, `provisioning`) decide who may make it first.
+    pub(crate) async fn change_account(
         &self,
         actor: &Actor,
         user: UserId,

@@ -25,14 +25,7 @@ impl IntoResponse for ApiError {
         if let Error::Internal(detail) = &self.0 {
             tracing::error!(error = %detail, "internal error");
         }
-        let body = serde_json::json!({
-            "data": null,
-            "meta": {
-                "status": status.as_u16(),
-                "error": { "code": self.0.code(), "message": self.0.public_message() },
-            },
-        });
-        let mut response = (status, Json(body)).into_response();
+        let mut response = render(status, self.0.code(), &self.0.public_message());
         if let Error::RateLimited { retry_after_secs } = self.0
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
@@ -40,6 +33,27 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+fn render(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({
+        "data": null,
+        "meta": {
+            "status": status.as_u16(),
+            "error": { "code": code, "message": message },
+        },
+    });
+    (status, Json(body)).into_response()
+}
+
+/// A method a served path does not take. Not a domain error (core never sees the
+/// request), so it is rendered here, in the same shape; axum adds the `Allow` header.
+pub fn method_not_allowed() -> Response {
+    render(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "this method is not allowed here",
+    )
 }
 
 #[cfg(test)]

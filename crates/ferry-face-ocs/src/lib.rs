@@ -9,6 +9,7 @@
 mod endpoints;
 mod envelope;
 mod error;
+mod params;
 mod xml;
 
 use axum::routing::{get, post};
@@ -67,6 +68,7 @@ fn ocs_routes() -> Router<AppState> {
             get(endpoints::capabilities::capabilities),
         )
         .route("/cloud/user", get(endpoints::user::current_user))
+        .merge(provisioning_routes())
         .route("/config", get(endpoints::config::config))
         .route(
             "/core/getapppassword",
@@ -77,4 +79,45 @@ fn ocs_routes() -> Router<AppState> {
             axum::routing::delete(endpoints::app_password::delete_app_password),
         )
         .fallback(endpoints::not_found)
+}
+
+/// Nextcloud's user and group provisioning API (`cloud/users…`, `cloud/groups…`).
+fn provisioning_routes() -> Router<AppState> {
+    use axum::routing::put;
+    use endpoints::{groups, users};
+    Router::new()
+        .route("/cloud/user/fields", get(users::editable_fields))
+        .route("/cloud/users", get(users::list).post(users::create))
+        .route(
+            "/cloud/users/{id}",
+            get(users::get).put(users::edit).delete(users::delete),
+        )
+        .route("/cloud/users/{id}/enable", put(users::enable))
+        .route("/cloud/users/{id}/disable", put(users::disable))
+        .route(
+            "/cloud/users/{id}/groups",
+            get(users::groups)
+                .post(users::add_to_group)
+                .delete(users::remove_from_group),
+        )
+        .route(
+            "/cloud/users/{id}/subadmins",
+            get(users::subadmin_groups)
+                .post(users::add_subadmin)
+                .delete(users::remove_subadmin),
+        )
+        .route("/cloud/groups", get(groups::list).post(groups::create))
+        .route("/cloud/groups/details", get(groups::details))
+        .route(
+            "/cloud/groups/{g}",
+            get(groups::members)
+                .put(groups::edit)
+                .delete(groups::delete),
+        )
+        .route("/cloud/groups/{g}/users", get(groups::members))
+        .route(
+            "/cloud/groups/{g}/users/{u}",
+            axum::routing::post(groups::add_user).delete(groups::remove_user),
+        )
+        .route("/cloud/groups/{g}/subadmins", get(groups::subadmins))
 }

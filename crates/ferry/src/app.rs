@@ -30,6 +30,7 @@ pub fn app(state: AppState) -> Router {
         .merge(ferry_face_dav::router())
         .merge(ferry_face_ocs::router())
         .merge(ferry_face_fileonion::router())
+        .merge(ferry_face_fullio::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

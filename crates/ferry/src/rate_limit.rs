@@ -54,6 +54,8 @@ fn refuse(request: &Request, window: &RateWindow) -> Response {
     let path = request.uri().path();
     let mut response = if path.starts_with("/api/v2/") {
         ferry_face_fileonion::ApiError(error).into_response()
+    } else if path.starts_with("/v1/") {
+        ferry_face_fullio::ApiError(error).into_response()
     } else if path.starts_with("/ocs/") {
         ferry_face_ocs::error_response(path, request.uri().query(), request.headers(), &error)
     } else if path.starts_with("/remote.php/") {

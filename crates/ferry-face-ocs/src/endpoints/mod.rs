@@ -3,9 +3,11 @@
 pub mod app_password;
 pub mod capabilities;
 pub mod config;
+pub mod groups;
 pub mod login_flow;
 pub mod status;
 pub mod user;
+pub mod users;
 
 use axum::response::Response;
 use ferry_core::{Actor, Error};

@@ -1,12 +1,14 @@
 //! `GET /ocs/v{1,2}.php/cloud/user`: the caller. Its `id` is the user name sync clients put
-//! in DAV URLs (`/remote.php/dav/files/{id}/`).
+//! in DAV URLs (`/remote.php/dav/files/{id}/`). [`user_data`] is the one rendering of an
+//! account, shared with the provisioning API's `cloud/users/{id}`.
 
 use axum::extract::State;
 use axum::response::Response;
+use ferry_core::provisioning::ProvisionedAccount;
 use ferry_core::{Actor, Error};
 use ferry_http::AppState;
 use http::HeaderMap;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::caller;
 use crate::envelope::Ocs;
@@ -23,12 +25,18 @@ pub async fn current_user(State(state): State<AppState>, headers: HeaderMap, ocs
     let Actor::User(user) = &actor else {
         return ocs_error(&ocs, &Error::NotFound);
     };
-    let profile = match state.ferry.user_profile(&actor, user.user_id).await {
-        Ok(p) => p,
-        Err(e) => return ocs_error(&ocs, &e),
-    };
-    let u = &profile.user;
-    let used = profile.used_bytes;
+    match state.ferry.provisioned_account(&actor, user.user_id).await {
+        Ok(account) => ocs.ok(user_data(&account)),
+        Err(e) => ocs_error(&ocs, &e),
+    }
+}
+
+/// An account as Nextcloud's provisioning API shows it: every field nc-py-api reads.
+/// Groups and subadmin groups are named by slug, the OCS group id.
+pub fn user_data(p: &ProvisionedAccount) -> Value {
+    let u = &p.account.user;
+    let d = &p.account.details;
+    let used = p.account.used_bytes;
     let (free, total, relative, quota) = if u.quota_bytes > 0 {
         let free = (u.quota_bytes - used).max(0);
         #[allow(clippy::cast_precision_loss)]
@@ -37,33 +45,40 @@ pub async fn current_user(State(state): State<AppState>, headers: HeaderMap, ocs
     } else {
         (UNLIMITED, UNLIMITED, 0.0, UNLIMITED)
     };
-    ocs.ok(json!({
+    let groups: Vec<&str> = p.groups.iter().map(|g| g.group.slug.as_str()).collect();
+    let subadmin: Vec<&str> = p
+        .groups
+        .iter()
+        .filter(|g| g.membership.permissions.is_admin)
+        .map(|g| g.group.slug.as_str())
+        .collect();
+    json!({
         "enabled": u.is_active,
         "storageLocation": "",
         "id": u.username,
         "lastLogin": u.last_login_ms.unwrap_or(0),
         "backend": "Database",
-        "subadmin": [],
+        "subadmin": subadmin,
         "quota": { "free": free, "used": used, "total": total, "relative": relative, "quota": quota },
         "manager": "",
         "email": u.email,
         "additional_mail": [],
         "displayname": u.display_name,
         "display-name": u.display_name,
-        "phone": "",
-        "address": "",
-        "website": "",
-        "twitter": "",
+        "phone": d.phone,
+        "address": d.address,
+        "website": d.website,
+        "twitter": d.twitter,
         "fediverse": "",
         "organisation": "",
         "role": "",
         "headline": "",
         "biography": "",
         "profile_enabled": "0",
-        "groups": [],
-        "language": "en",
+        "groups": groups,
+        "language": d.language,
         "locale": "",
         "notify_email": null,
         "backendCapabilities": { "setDisplayName": true, "setPassword": true },
-    }))
+    })
 }

@@ -27,6 +27,10 @@ def main():
     check("capabilities", "files" in caps and caps["files"].get("versioning") is True, str(caps)[:300])
     check("server version", nc.srv_version["major"] >= 26, str(nc.srv_version))
     check("current user", nc.user == os.environ["NC_USER"], nc.user)
+    me = nc.users.get_user(os.environ["NC_USER"])
+    check("users.get_user (self)", me.user_id == os.environ["NC_USER"], str(me))
+    groups = nc.users_groups.get_list()
+    check("users_groups.get_list (own groups)", isinstance(groups, list), str(groups))
 
     nc.files.mkdir("pyapi")
     nc.files.makedirs("pyapi/nested/deeper", exist_ok=True)
@@ -63,7 +67,44 @@ def main():
     names = [f.name for f in nc.files.listdir("pyapi")]
     check("trashbin restore", "hello-copy.txt" in names, str(names))
 
+    if os.environ.get("NC_ADMIN_USER"):
+        provisioning(os.environ["NC_ADMIN_USER"])
+
     print("ALL CHECKS PASSED", flush=True)
+
+
+def provisioning(admin_user):
+    """The OCS provisioning API as an administrator drives it through nc-py-api."""
+    adm = Nextcloud(
+        nextcloud_url=os.environ["NEXTCLOUD_URL"],
+        nc_auth_user=admin_user,
+        nc_auth_pass=os.environ["NC_PASS"],
+    )
+    adm.users_groups.create("pygroup", display_name="Py Group")
+    check("users_groups.get_list", "pygroup" in adm.users_groups.get_list(), str(adm.users_groups.get_list()))
+    adm.users.create("pyuser", display_name="Py User", password=os.environ["NC_PASS"], groups=["pygroup"])
+    check("users.get_list", "pyuser" in adm.users.get_list(), str(adm.users.get_list()))
+    check("users.get_list(mask)", adm.users.get_list("pyus") == ["pyuser"], str(adm.users.get_list("pyus")))
+    info = adm.users.get_user("pyuser")
+    check("users.get_user", info.display_name == "Py User" and info.groups == ["pygroup"], str(info))
+    adm.users.edit("pyuser", email="py@example.com", phone="+1 555")
+    info = adm.users.get_user("pyuser")
+    check("users.edit", info.email == "py@example.com" and info.phone == "+1 555", str(info))
+    adm.users.disable("pyuser")
+    check("users.disable", adm.users.get_user("pyuser").enabled is False)
+    adm.users.enable("pyuser")
+    adm.users.promote_to_subadmin("pyuser", "pygroup")
+    check("get_subadmins", adm.users_groups.get_subadmins("pygroup") == ["pyuser"])
+    adm.users.demote_from_subadmin("pyuser", "pygroup")
+    check("get_members", adm.users_groups.get_members("pygroup") == ["pyuser"])
+    details = adm.users_groups.get_details("pygroup")
+    check("get_details", details[0].display_name == "Py Group" and details[0].user_count == 1, str(details))
+    adm.users.remove_from_group("pyuser", "pygroup")
+    check("remove_from_group", adm.users_groups.get_members("pygroup") == [])
+    adm.users.add_to_group("pyuser", "pygroup")
+    adm.users.delete("pyuser")
+    adm.users_groups.delete("pygroup")
+    check("delete user and group", "pyuser" not in adm.users.get_list() and "pygroup" not in adm.users_groups.get_list())
 
 
 if __name__ == "__main__":

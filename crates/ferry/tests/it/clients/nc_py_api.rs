@@ -57,6 +57,12 @@ async fn nc_py_api_round_trip() {
         )
         .await
         .unwrap();
+    // The provisioning checks run as the administrator.
+    server
+        .ferry
+        .ensure_admin(Some(PASSWORD.to_owned()))
+        .await
+        .unwrap();
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/clients/nc_py_api_check.py");
     let out = tokio::time::timeout(
         Duration::from_secs(300),
@@ -65,6 +71,7 @@ async fn nc_py_api_round_trip() {
             .env("NEXTCLOUD_URL", &server.url)
             .env("NC_USER", "carol")
             .env("NC_PASS", PASSWORD)
+            .env("NC_ADMIN_USER", "admin")
             .kill_on_drop(true)
             .output(),
     )
@@ -78,4 +85,5 @@ async fn nc_py_api_round_trip() {
     );
     assert!(out.status.success(), "nc-py-api check failed:\n{text}");
     assert!(text.contains("ALL CHECKS PASSED"), "{text}");
+    assert!(text.contains("ok: delete user and group"), "{text}");
 }

@@ -1,0 +1,73 @@
+//! Domain errors as FulliO errors. The document names no error body, so Ferry answers as
+//! its Projects API's `"status"` field suggests: `{"status": "error", "error": {"code",
+//! "message"}}` with core's stable kebab-case code and the plain HTTP status.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use ferry_core::Error;
+
+#[derive(Debug)]
+pub struct ApiError(pub Error);
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        ApiError(e)
+    }
+}
+
+pub fn status_of(error: &Error) -> StatusCode {
+    ferry_http::errors::http_status(error)
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = status_of(&self.0);
+        if let Error::Internal(detail) = &self.0 {
+            // Logged once, here, inside the request's span (which carries the request id).
+            tracing::error!(error = %detail, "internal error");
+        }
+        let body = serde_json::json!({
+            "status": "error",
+            "error": { "code": self.0.code(), "message": self.0.public_message() },
+        });
+        let mut response = (status, Json(body)).into_response();
+        if let Error::RateLimited { retry_after_secs } = self.0
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            response.headers_mut().insert("retry-after", v);
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_domain_error_has_its_status() {
+        let table = [
+            (Error::NotFound, 404),
+            (Error::AlreadyExists("x".into()), 409),
+            (Error::Conflict("x".into()), 409),
+            (Error::PermissionDenied, 403),
+            (Error::Unauthenticated, 401),
+            (Error::invalid("name", "bad"), 400),
+            (Error::PreconditionFailed("x".into()), 412),
+            (Error::Locked, 423),
+            (Error::QuotaExceeded, 507),
+            (Error::PayloadTooLarge, 413),
+            (
+                Error::RateLimited {
+                    retry_after_secs: 3,
+                },
+                429,
+            ),
+            (Error::internal("boom"), 500),
+        ];
+        for (error, code) in table {
+            assert_eq!(status_of(&error).as_u16(), code, "{error:?}");
+        }
+    }
+}
