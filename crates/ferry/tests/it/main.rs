@@ -3,6 +3,7 @@
 
 mod api_keys;
 mod architecture;
+mod auth_matrix;
 mod chunked;
 mod cli;
 mod cli_groups;
