@@ -9,9 +9,9 @@ use crate::accounts::{ADMIN_USERNAME, NewUser, require_admin};
 use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
-use crate::model::{Node, NodeKind, NotificationSettings, Owner, RootKind, User, UserDetails};
+use crate::model::{NotificationSettings, Owner, User, UserDetails};
+use crate::password;
 use crate::service::Ferry;
-use crate::{names, password, secret};
 
 /// Ferry has one organization. FileAgo lets its built-in admin pick one with `org_id`;
 /// this is the only id it accepts.
@@ -555,50 +555,16 @@ impl Ferry {
                 return Err(Error::invalid("transfer_data_to", "no such user"));
             }
             crate::accounts::ensure_roots(tx.as_mut(), Owner::User(target), now).await?;
-            let target_home = tx
-                .root_node(Owner::User(target), RootKind::Home)
-                .await?
-                .ok_or_else(|| Error::internal("target home missing after ensure_roots"))?;
-            if let Some(home) = tx.root_node(Owner::User(user), RootKind::Home).await? {
-                let children = tx.list_children(home.id, user).await?;
-                if !children.is_empty() {
-                    let base = names::validate_name(&record.username)
-                        .map(str::to_owned)
-                        .unwrap_or_else(|_| record.id.to_string());
-                    let mut name = base.clone();
-                    // A folder has no extension to keep: "a@b.com (2)", not "a@b (2).com".
-                    let mut n = 2;
-                    while tx.child_by_name(target_home.id, &name).await?.is_some() {
-                        name = format!("{base} ({n})");
-                        n += 1;
-                    }
-                    let folder = Node {
-                        id: crate::ids::NodeId::generate(),
-                        file_id: 0,
-                        owner: Owner::User(target),
-                        parent: Some(target_home.id),
-                        root: None,
-                        name,
-                        kind: NodeKind::Dir,
-                        size: 0,
-                        etag: secret::random_hex::<8>()?,
-                        revision: 0,
-                        content_hash: None,
-                        created_ms: now,
-                        updated_ms: now,
-                        trashed_ms: None,
-                    };
-                    tx.insert_node(&folder).await?;
-                    for entry in children {
-                        let mut node = entry.node;
-                        node.parent = Some(folder.id);
-                        tx.update_node(&node).await?;
-                        tx.set_subtree_owner(node.id, Owner::User(target)).await?;
-                    }
-                    tx.propagate_etag(folder.id, &secret::random_hex::<8>()?)
-                        .await?;
-                }
-            }
+            // The same hand-over groups use: a folder named after the account, numbered
+            // if taken, owned by the target from then on, within the target's quota.
+            crate::files::move_home_contents(
+                tx.as_mut(),
+                Owner::User(user),
+                Owner::User(target),
+                &record.username,
+                now,
+            )
+            .await?;
         }
         tx.delete_user(user).await?;
         tx.commit().await
