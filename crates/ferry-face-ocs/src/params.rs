@@ -8,7 +8,6 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::Response;
 use ferry_core::Error;
-use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
 use crate::envelope::Ocs;
@@ -69,14 +68,8 @@ impl Params {
     }
 
     fn add_form(&mut self, text: &str) {
-        for pair in text.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let decode = |s: &str| {
-                percent_decode_str(&s.replace('+', " "))
-                    .decode_utf8_lossy()
-                    .into_owned()
-            };
-            self.push(&decode(k), decode(v));
+        for (key, value) in ferry_http::body::form_pairs(text) {
+            self.push(&key, value);
         }
     }
 

@@ -26,3 +26,38 @@ pub fn json_object(bytes: &[u8]) -> Result<serde_json::Map<String, serde_json::V
         Err(e) => Err(Error::invalid("body", format!("is not valid JSON: {e}"))),
     }
 }
+
+/// The pairs of an `application/x-www-form-urlencoded` body or query string, decoded
+/// (`+` is a space). Malformed UTF-8 is replaced rather than refused: the caller checks
+/// the values it needs.
+pub fn form_pairs(text: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    text.split('&').filter(|p| !p.is_empty()).map(move |pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (decode(k), decode(v))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_form_pairs() {
+        let pairs: Vec<_> =
+            form_pairs("user=alice%40example.com&password=a+b%26c&flag&&x=").collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("user".to_owned(), "alice@example.com".to_owned()),
+                ("password".to_owned(), "a b&c".to_owned()),
+                ("flag".to_owned(), String::new()),
+                ("x".to_owned(), String::new()),
+            ]
+        );
+    }
+}

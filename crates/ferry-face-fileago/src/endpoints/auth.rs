@@ -73,10 +73,8 @@ fn form_credentials(bytes: &[u8]) -> Result<AuthRequest, Error> {
     let mut username = None;
     let mut password = None;
     let mut otp = None;
-    for pair in text.split('&') {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = percent_decode_form(value);
-        match key {
+    for (key, value) in ferry_http::body::form_pairs(text) {
+        match key.as_str() {
             "username" => username = Some(value),
             "password" => password = Some(value),
             "otp" => otp = Some(value),
@@ -94,11 +92,4 @@ fn form_credentials(bytes: &[u8]) -> Result<AuthRequest, Error> {
             "must be JSON with username and password",
         )),
     }
-}
-
-fn percent_decode_form(value: &str) -> String {
-    let spaced = value.replace('+', " ");
-    percent_encoding::percent_decode_str(&spaced)
-        .decode_utf8_lossy()
-        .into_owned()
 }

@@ -14,15 +14,9 @@ use serde_json::json;
 /// Form fields arrive url-encoded; every value a client or browser sends is short.
 fn form_field(body: &[u8], name: &str) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
-    text.split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=')?;
-        (key == name).then(|| {
-            let spaced = value.replace('+', " ");
-            percent_encoding::percent_decode_str(&spaced)
-                .decode_utf8_lossy()
-                .into_owned()
-        })
-    })
+    ferry_http::body::form_pairs(text)
+        .find(|(key, value)| key == name && !value.is_empty())
+        .map(|(_, value)| value)
 }
 
 /// Login tokens are base64url: anything else cannot be one, and is never echoed into HTML.
