@@ -3,8 +3,12 @@
 # Ferry (release build, /remote.php/dav/files/admin/), Apache httpd mod_dav_fs and dufs.
 # Not a test: it prints figures.
 #
-#   bench/dav.sh                      all three servers
+#   bench/dav.sh                      all servers
 #   SERVERS="ferry apache" bench/dav.sh
+#
+# "ferry" runs with --durability relaxed, as the peers (which never fsync) do: the benchmark
+# plan's durability parity. "ferry_strict" is the default durability (every write fsynced,
+# SQLite synchronous=FULL), reported beside it against the machine's fsync limit.
 #
 # Knobs (environment): W3_FILES=10000 W3_RUNS=20 W1_COUNT=1000 W1_CONC=8 W1_ROUNDS=3
 # PIN=1 (server on CPU 1, load generator on CPU 0; PIN=0 leaves both unpinned).
@@ -23,7 +27,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 out=$root/bench/out/dav
 tools=$root/bench/out/tools
-servers=${SERVERS:-ferry apache dufs}
+servers=${SERVERS:-ferry ferry_strict apache dufs}
 w3_files=${W3_FILES:-10000}
 w3_runs=${W3_RUNS:-20}
 w1_count=${W1_COUNT:-1000}
@@ -65,7 +69,7 @@ note "cargo build --release -p ferry-bench"
 cargo build --release -q -p ferry-bench
 loadgen=$root/target/release/ferry-bench
 ferry_built=1 ferry_bin=${FERRY_BIN:-}
-if [[ " $servers " == *" ferry "* ]] && [ -z "$ferry_bin" ]; then
+if [[ " $servers " == *" ferry"* ]] && [ -z "$ferry_bin" ]; then
   note "cargo build --release -p ferry"
   cargo build --release -q -p ferry 2>"$out/ferry-build.log" || ferry_built=0
   ferry_bin=$root/target/release/ferry
@@ -128,17 +132,20 @@ wait_dav() { # base
 }
 
 # ---- servers -------------------------------------------------------------------------------
-start_ferry() { # port -> sets pid, base, version
+start_ferry_as() { # name durability port -> sets pid, base, version
   [ "$ferry_built" = 1 ] || { why="release build failed (bench/out/dav/ferry-build.log)"; return 1; }
   [ -x "$ferry_bin" ] || { why="no binary at $ferry_bin"; return 1; }
-  FERRY_DATA_DIR=$out/ferry/data FERRY_LISTEN=127.0.0.1:$1 FERRY_ADMIN_PASSWORD=$BENCH_PASSWORD FERRY_LOG=warn \
-    "${srv_pin[@]}" "$ferry_bin" serve >"$out/ferry/server.log" 2>&1 &
+  FERRY_DATA_DIR=$out/$1/data FERRY_LISTEN=127.0.0.1:$3 FERRY_ADMIN_PASSWORD=$BENCH_PASSWORD FERRY_LOG=warn \
+    FERRY_DURABILITY=$2 "${srv_pin[@]}" "$ferry_bin" serve >"$out/$1/server.log" 2>&1 &
   pid=$!
-  base=http://127.0.0.1:$1/remote.php/dav/files/$user/
+  base=http://127.0.0.1:$3/remote.php/dav/files/$user/
   version="ferry $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates || echo +dirty)"
   [ -z "${FERRY_BIN:-}" ] || version="ferry $(basename "$FERRY_BIN")"
-  for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && break; sleep 0.05; done
+  version="$version $2"
+  for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$3/healthz" >/dev/null && break; sleep 0.05; done
 }
+start_ferry() { start_ferry_as ferry relaxed "$1"; }
+start_ferry_strict() { start_ferry_as ferry_strict strict "$1"; }
 
 start_apache() { # port
   local dir=$out/apache mods=/usr/lib/apache2/modules

@@ -7,8 +7,8 @@
 //! <root>/sha256/ab/cd/abcd…(64 hex)   committed blobs, fanned out by the hash's first four chars
 //! ```
 //!
-//! A write streams into a staging file while it is hashed, is flushed and fsynced, and is
-//! then renamed to its final name, so a reader never sees a partial blob under a hash.
+//! A write streams into a staging file while it is hashed, is flushed and (under strict
+//! durability) fsynced, and is then renamed to its final name, so a reader never sees a partial blob under a hash.
 //! Memory stays bounded: bytes pass through a fixed-size buffer and are never collected.
 
 use std::io::{self, SeekFrom};
@@ -20,7 +20,7 @@ use bytes::Bytes;
 use data_encoding::HEXLOWER;
 use ferry_core::clock::EpochMillis;
 use ferry_core::ports::{BlobInfo, BlobStore, BlobWriter, ByteRange, ByteStream, StagedBlob};
-use ferry_core::{Error, Result};
+use ferry_core::{Durability, Error, Result};
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
 use tokio::fs::{File, OpenOptions};
@@ -50,6 +50,8 @@ pub struct FsBlobStore {
     root: PathBuf,
     staging: PathBuf,
     objects: PathBuf,
+    /// Whether writes are fsynced (file and folders) before they count as done.
+    sync: bool,
 }
 
 impl FsBlobStore {
@@ -68,7 +70,16 @@ impl FsBlobStore {
             root,
             staging,
             objects,
+            sync: true,
         })
+    }
+
+    /// Chooses whether writes are fsynced ([`Durability::Strict`], the default) or left to
+    /// the operating system's writeback ([`Durability::Relaxed`]). Either way a blob gets
+    /// its name only when whole, so a process crash never leaves a torn one.
+    pub fn with_durability(mut self, durability: Durability) -> Self {
+        self.sync = durability.syncs();
+        self
     }
 
     /// The directory the store lives in.
@@ -100,6 +111,7 @@ impl BlobStore for FsBlobStore {
             objects: self.objects.clone(),
             hasher: Sha256::new(),
             written: 0,
+            sync: self.sync,
         }))
     }
 
@@ -192,6 +204,7 @@ struct FsBlobWriter {
     objects: PathBuf,
     hasher: Sha256,
     written: u64,
+    sync: bool,
 }
 
 #[async_trait]
@@ -217,20 +230,24 @@ impl BlobWriter for FsBlobWriter {
             objects,
             hasher,
             written,
+            sync,
         } = *self;
         // On any error `staging` is dropped here, which removes the file.
         file.flush()
             .await
             .map_err(|e| io_error("flushing staging file", staging.path(), e))?;
-        file.into_inner()
-            .sync_all()
-            .await
-            .map_err(|e| io_error("syncing staging file", staging.path(), e))?;
+        if sync {
+            file.into_inner()
+                .sync_all()
+                .await
+                .map_err(|e| io_error("syncing staging file", staging.path(), e))?;
+        }
         Ok(Box::new(FsStagedBlob {
             staging,
             objects,
             content_hash: HEXLOWER.encode(&hasher.finalize()),
             size: written,
+            sync,
         }))
     }
 
@@ -247,6 +264,7 @@ struct FsStagedBlob {
     objects: PathBuf,
     content_hash: String,
     size: u64,
+    sync: bool,
 }
 
 #[async_trait]
@@ -273,6 +291,9 @@ impl StagedBlob for FsStagedBlob {
             .await
             .map_err(|e| io_error("committing blob", &target, e))?;
         self.staging.disarm();
+        if !self.sync {
+            return Ok(());
+        }
         sync_dir(dir.to_path_buf()).await?;
         if dirs_created {
             // New fan-out directories are entries in their parents: make those durable too.

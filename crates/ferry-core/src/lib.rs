@@ -5,6 +5,7 @@
 
 pub mod actor;
 pub mod clock;
+pub mod durability;
 pub mod error;
 pub mod ids;
 pub mod model;
@@ -12,6 +13,7 @@ pub mod ports;
 
 pub use actor::{Actor, UserActor};
 pub use clock::{Clock, EpochMillis, ManualClock, SystemClock};
+pub use durability::Durability;
 pub use error::{Error, Result};
 pub use ids::{GroupId, NodeId, SessionId, UserId};
 

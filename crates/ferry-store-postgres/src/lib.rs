@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use async_trait::async_trait;
 use ferry_core::ports::{MetaStore, MetaTx};
-use ferry_core::{Error, Result};
+use ferry_core::{Durability, Error, Result};
 use ferry_store_sql::{db_err_in, migrate_err};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Connection, PgConnection, PgPool, Postgres, Transaction};
@@ -51,7 +51,19 @@ impl PgStore {
     /// Connects to `url` (e.g. `postgres://ferry@localhost/ferry`) and migrates the
     /// database's default schema.
     pub async fn open(url: &str) -> Result<PgStore> {
-        Self::open_with(parse_url(url)?).await
+        Self::open_durable(url, Durability::Strict).await
+    }
+
+    /// Like [`PgStore::open`]; relaxed durability turns `synchronous_commit` off for Ferry's
+    /// connections (a commit is acknowledged before its WAL flush; a crash of the database
+    /// server may lose the last moments, never consistency).
+    pub async fn open_durable(url: &str, durability: Durability) -> Result<PgStore> {
+        let options = parse_url(url)?;
+        let options = match durability {
+            Durability::Strict => options,
+            Durability::Relaxed => options.options([("synchronous_commit", "off")]),
+        };
+        Self::open_with(options).await
     }
 
     /// Like [`PgStore::open`], but everything lives in `schema`, which is created if

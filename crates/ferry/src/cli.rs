@@ -34,6 +34,16 @@ pub struct StoreArgs {
     /// File content store: fs://PATH [default: fs://<data-dir>/blobs]
     #[arg(long, env = "FERRY_STORAGE", global = true)]
     pub storage: Option<String>,
+    /// strict: every acknowledged write is fsynced (survives power loss); relaxed: left to
+    /// the OS's writeback, as plain WebDAV servers do (survives a Ferry crash, may lose the
+    /// last moments on power loss).
+    #[arg(
+        long,
+        env = "FERRY_DURABILITY",
+        default_value = "strict",
+        global = true
+    )]
+    pub durability: String,
 }
 
 #[derive(Debug, Subcommand)]

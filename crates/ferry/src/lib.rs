@@ -12,7 +12,9 @@ pub mod settings;
 pub mod wiring;
 
 use crate::cli::StoreArgs;
-use crate::settings::{SettingError, StoreSettings, parse_database, parse_storage};
+use crate::settings::{
+    SettingError, StoreSettings, parse_database, parse_durability, parse_storage,
+};
 
 impl StoreArgs {
     pub fn settings(&self) -> Result<StoreSettings, SettingError> {
@@ -20,6 +22,7 @@ impl StoreArgs {
             data_dir: self.data_dir.clone(),
             database: parse_database(self.database_url.as_deref(), &self.data_dir)?,
             storage: parse_storage(self.storage.as_deref(), &self.data_dir)?,
+            durability: parse_durability(&self.durability)?,
         })
     }
 }

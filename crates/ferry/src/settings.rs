@@ -4,6 +4,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use ferry_core::Durability;
+
 /// Where the metadata lives.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -47,6 +49,8 @@ pub struct StoreSettings {
     pub data_dir: PathBuf,
     pub database: DatabaseUrl,
     pub storage: StorageUrl,
+    /// Whether both stores fsync before acknowledging a write.
+    pub durability: Durability,
 }
 
 /// What `ferry serve` runs with.
@@ -113,6 +117,12 @@ pub fn parse_storage(
         ));
     }
     Err(bad(flag, env, value, "must start with fs://"))
+}
+
+pub fn parse_durability(value: &str) -> Result<Durability, SettingError> {
+    value
+        .parse()
+        .map_err(|reason: String| bad("--durability", "FERRY_DURABILITY", value, reason))
 }
 
 pub fn parse_rate_limit(value: &str) -> Result<u32, SettingError> {
@@ -199,6 +209,14 @@ mod tests {
             )
         );
         assert!(parse_storage(Some("ftp://x"), dir).is_err());
+        assert_eq!(parse_durability("relaxed").ok(), Some(Durability::Relaxed));
+        assert_eq!(
+            parse_durability("fast")
+                .err()
+                .map(|e| e.to_string())
+                .as_deref(),
+            Some("invalid --durability (FERRY_DURABILITY) 'fast': must be strict or relaxed")
+        );
         assert!(parse_listen("localhost").is_err());
         assert!(parse_listen("127.0.0.1:0").is_ok());
         let listen: SocketAddr = "127.0.0.1:1".parse().expect("address");

@@ -5,32 +5,39 @@ use std::sync::Arc;
 use anyhow::Context;
 use ferry_blob::FsBlobStore;
 use ferry_core::ports::{BlobStore, MetaStore};
-use ferry_core::{Clock, CoreSettings, Ferry};
+use ferry_core::{Clock, CoreSettings, Durability, Ferry};
 use ferry_store_postgres::PgStore;
 use ferry_store_sqlite::SqliteStore;
 
 use crate::settings::{DatabaseUrl, StorageUrl, StoreSettings};
 
-pub async fn open_meta(database: &DatabaseUrl) -> anyhow::Result<Arc<dyn MetaStore>> {
+pub async fn open_meta(
+    database: &DatabaseUrl,
+    durability: Durability,
+) -> anyhow::Result<Arc<dyn MetaStore>> {
     Ok(match database {
         DatabaseUrl::Sqlite(url) => Arc::new(
-            SqliteStore::open(url)
+            SqliteStore::open_durable(url, durability)
                 .await
                 .with_context(|| format!("cannot open the SQLite database {url}"))?,
         ),
         DatabaseUrl::Postgres(url) => Arc::new(
-            PgStore::open(url)
+            PgStore::open_durable(url, durability)
                 .await
                 .context("cannot open the PostgreSQL database (see --database-url)")?,
         ),
     })
 }
 
-pub fn open_blobs(storage: &StorageUrl) -> anyhow::Result<Arc<dyn BlobStore>> {
+pub fn open_blobs(
+    storage: &StorageUrl,
+    durability: Durability,
+) -> anyhow::Result<Arc<dyn BlobStore>> {
     Ok(match storage {
         StorageUrl::Fs(path) => Arc::new(
             FsBlobStore::open(path)
-                .with_context(|| format!("cannot open the content store at {}", path.display()))?,
+                .with_context(|| format!("cannot open the content store at {}", path.display()))?
+                .with_durability(durability),
         ),
     })
 }
@@ -53,7 +60,7 @@ pub async fn open_ferry_with(
             stores.data_dir.display()
         )
     })?;
-    let meta = open_meta(&stores.database).await?;
-    let blobs = open_blobs(&stores.storage)?;
+    let meta = open_meta(&stores.database, stores.durability).await?;
+    let blobs = open_blobs(&stores.storage, stores.durability)?;
     Ok(Ferry::new(meta, blobs, clock, core))
 }

@@ -241,8 +241,24 @@ impl Ferry {
         file: &IncomingFile,
         now: i64,
     ) -> Result<Node> {
-        let staged = file.staged.as_ref();
-        add_version(tx, actor, node, staged, file.mtime_ms, now).await
+        let blob = BlobRef::of(file.staged.as_ref());
+        add_version(tx, actor, node, blob, file.mtime_ms, now).await
+    }
+}
+
+/// The content a new version names: staged, or already committed to the blob store.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BlobRef<'a> {
+    pub content_hash: &'a str,
+    pub size: u64,
+}
+
+impl<'a> BlobRef<'a> {
+    pub fn of(staged: &'a dyn StagedBlob) -> Self {
+        BlobRef {
+            content_hash: staged.content_hash(),
+            size: staged.size(),
+        }
     }
 }
 
@@ -252,20 +268,20 @@ pub(crate) async fn add_version(
     tx: &mut dyn crate::ports::MetaTx,
     actor: &Actor,
     mut node: Node,
-    staged: &dyn StagedBlob,
+    blob: BlobRef<'_>,
     mtime_ms: Option<i64>,
     now: i64,
 ) -> Result<Node> {
-    let size = i64::try_from(staged.size()).map_err(|_| Error::PayloadTooLarge)?;
+    let size = i64::try_from(blob.size).map_err(|_| Error::PayloadTooLarge)?;
     node.revision += 1;
     node.size = size;
-    node.content_hash = Some(staged.content_hash().to_owned());
+    node.content_hash = Some(blob.content_hash.to_owned());
     node.updated_ms = mtime_ms.unwrap_or(now);
     node.etag = new_etag()?;
     tx.insert_version(&Version {
         node_id: node.id,
         number: node.revision,
-        content_hash: staged.content_hash().to_owned(),
+        content_hash: blob.content_hash.to_owned(),
         size,
         author: actor.user_id(),
         created_ms: now,

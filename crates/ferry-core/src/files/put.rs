@@ -3,7 +3,7 @@
 //! locks the caller holds.
 
 use super::access::require;
-use super::content::add_version;
+use super::content::{BlobRef, add_version};
 use super::locks::{Reach, check_locks, check_member_change};
 use super::tree::{check_quota, in_trash, new_node, visible_node};
 use crate::actor::Actor;
@@ -44,21 +44,55 @@ pub(crate) fn check_checksum(checksum: Option<&str>) -> Result<()> {
     Ok(())
 }
 
+/// What the rows of a put need, once the bytes are in the blob store.
+struct PutRows<'a> {
+    parent: NodeId,
+    name: &'a str,
+    blob: BlobRef<'a>,
+    mtime_ms: Option<i64>,
+    checksum: Option<&'a str>,
+    lock_tokens: &'a [String],
+}
+
 impl Ferry {
-    /// Stores a file by name in a folder. All or nothing: on any error nothing changes and
-    /// the staged bytes are thrown away.
+    /// Stores a file by name in a folder. All or nothing: on any error no row changes.
+    ///
+    /// The blob is committed (renamed into place and, under strict durability, fsynced)
+    /// before the write transaction starts, so that work overlaps other writers' instead of
+    /// holding the database's one write lock. If the rows then fail (a lock, the quota, a
+    /// name taken by a folder), nothing names the blob and the blob sweep collects it after
+    /// its grace period; it is never deleted here, since a concurrent upload of the same
+    /// bytes may be about to name it.
     pub async fn put_file(&self, actor: &Actor, put: PutFile) -> Result<PutOutcome> {
-        let mut tx = self.meta.write().await?;
-        let planned = self.put_rows(tx.as_mut(), actor, &put).await;
-        let outcome = match planned {
-            Ok(outcome) => outcome,
-            Err(e) => {
-                put.staged.abort().await;
-                return Err(e);
-            }
+        let PutFile {
+            parent,
+            name,
+            staged,
+            mtime_ms,
+            checksum,
+            lock_tokens,
+        } = put;
+        // Cheap refusals first, so they leave no blob behind.
+        if let Err(e) = validate_name(&name).and(check_checksum(checksum.as_deref())) {
+            staged.abort().await;
+            return Err(e);
+        }
+        let content_hash = staged.content_hash().to_owned();
+        let size = staged.size();
+        staged.commit().await?;
+        let rows = PutRows {
+            parent,
+            name: &name,
+            blob: BlobRef {
+                content_hash: &content_hash,
+                size,
+            },
+            mtime_ms,
+            checksum: checksum.as_deref(),
+            lock_tokens: &lock_tokens,
         };
-        // The blob is durable before the rows naming it commit (see store_files).
-        put.staged.commit().await?;
+        let mut tx = self.meta.write().await?;
+        let outcome = self.put_rows(tx.as_mut(), actor, &rows).await?;
         tx.commit().await?;
         Ok(outcome)
     }
@@ -67,11 +101,10 @@ impl Ferry {
         &self,
         tx: &mut dyn MetaTx,
         actor: &Actor,
-        put: &PutFile,
+        put: &PutRows<'_>,
     ) -> Result<PutOutcome> {
         let now = self.now_ms();
-        let name = validate_name(&put.name)?;
-        check_checksum(put.checksum.as_deref())?;
+        let name = validate_name(put.name)?;
         let (parent, access) = visible_node(tx, actor, put.parent).await?;
         require(access, |a| a.write)?;
         if !parent.is_dir() {
@@ -85,11 +118,11 @@ impl Ferry {
                 return Err(Error::AlreadyExists(format!("a folder named '{name}'")));
             }
             Some(existing) => {
-                check_locks(tx, actor, existing.id, &put.lock_tokens, now, Reach::Node).await?;
+                check_locks(tx, actor, existing.id, put.lock_tokens, now, Reach::Node).await?;
                 (existing, false)
             }
             None => {
-                check_member_change(tx, actor, parent.id, &put.lock_tokens, now).await?;
+                check_member_change(tx, actor, parent.id, put.lock_tokens, now).await?;
                 let mut node = new_node(
                     parent.owner,
                     parent.id,
@@ -101,8 +134,8 @@ impl Ferry {
                 (node, true)
             }
         };
-        let node = add_version(tx, actor, node, put.staged.as_ref(), put.mtime_ms, now).await?;
-        if let Some(sum) = &put.checksum {
+        let node = add_version(tx, actor, node, put.blob, put.mtime_ms, now).await?;
+        if let Some(sum) = put.checksum {
             tx.set_version_checksum(node.id, node.revision, Some(sum))
                 .await?;
         }

@@ -514,6 +514,7 @@ async fn the_cli_disables_enables_and_sets_quotas() {
             dir.path().display()
         )),
         storage: ferry::settings::StorageUrl::Fs(dir.path().join("blobs")),
+        durability: ferry_core::Durability::Strict,
     };
     let clock = std::sync::Arc::new(ferry_core::SystemClock);
     let ferry = ferry::wiring::open_ferry(&stores, clock.clone())

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use ferry::settings::{DatabaseUrl, StorageUrl, StoreSettings};
 use ferry_core::accounts::NewUser;
 use ferry_core::ports::MetaStore;
-use ferry_core::{Actor, Clock, CoreSettings, Ferry, ManualClock, SystemClock};
+use ferry_core::{Actor, Clock, CoreSettings, Durability, Ferry, ManualClock, SystemClock};
 use ferry_http::AppState;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -33,11 +33,17 @@ pub struct Session {
 impl TestServer {
     /// A server on SQLite and local disk in a fresh temp folder, wired as `ferry serve` wires it.
     pub async fn start() -> TestServer {
+        Self::start_durable(Durability::Strict).await
+    }
+
+    /// As [`TestServer::start`], with the stores' durability chosen.
+    pub async fn start_durable(durability: Durability) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let stores = StoreSettings {
             data_dir: dir.path().to_path_buf(),
             database: DatabaseUrl::Sqlite(format!("sqlite://{}/ferry.db", dir.path().display())),
             storage: StorageUrl::Fs(dir.path().join("blobs")),
+            durability,
         };
         let clock = Arc::new(ManualClock::new(SystemClock.now_ms()));
         let ferry = ferry::wiring::open_ferry(&stores, clock.clone())
@@ -58,6 +64,7 @@ impl TestServer {
             data_dir: old.path().to_path_buf(),
             database: DatabaseUrl::Sqlite(format!("sqlite://{}/ferry.db", old.path().display())),
             storage: StorageUrl::Fs(old.path().join("blobs")),
+            durability: Durability::Strict,
         };
         let clock = self.clock.clone();
         let ferry = ferry::wiring::open_ferry(&stores, clock.clone())
@@ -70,7 +77,11 @@ impl TestServer {
     pub async fn start_on(meta: Arc<dyn MetaStore>) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(SystemClock.now_ms()));
-        let blobs = ferry::wiring::open_blobs(&StorageUrl::Fs(dir.path().join("blobs"))).unwrap();
+        let blobs = ferry::wiring::open_blobs(
+            &StorageUrl::Fs(dir.path().join("blobs")),
+            Durability::Strict,
+        )
+        .unwrap();
         let ferry = Ferry::new(meta, blobs, clock.clone(), CoreSettings::default());
         Self::serve(ferry, clock, dir).await
     }
