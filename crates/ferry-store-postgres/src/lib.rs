@@ -25,8 +25,14 @@ struct PgTx(Transaction<'static, Postgres>);
 
 ferry_store_sql::impl_meta_tx!(PgTx);
 
+/// Prepared statements kept per connection: every statement Ferry runs (sqlx's default of
+/// 100 is fewer than the store's statements).
+const STATEMENT_CACHE: usize = 512;
+
 fn parse_url(url: &str) -> Result<PgConnectOptions> {
-    PgConnectOptions::from_str(url).map_err(|e| db_err_in("parse the postgres url", e))
+    Ok(PgConnectOptions::from_str(url)
+        .map_err(|e| db_err_in("parse the postgres url", e))?
+        .statement_cache_capacity(STATEMENT_CACHE))
 }
 
 /// Schema names are spliced into SQL (identifiers cannot be bound), so only plain ones pass.

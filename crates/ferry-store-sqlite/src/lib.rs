@@ -19,6 +19,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// database's write lock anyway, so more would only hold more file handles.
 const MAX_CONNECTIONS: u32 = 8;
 
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 512;
+
 /// How long a writer waits for another writer's lock before giving up with an error.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -68,9 +71,16 @@ impl SqliteStore {
             .synchronous(synchronous)
             // Off by default in SQLite; the schema relies on cascades and parent checks.
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(BUSY_TIMEOUT)
+            // Every statement Ferry runs stays prepared (sqlx's default of 100 is fewer than
+            // the store's statements, and an evicted one is prepared again on its next use).
+            .statement_cache_capacity(STATEMENT_CACHE);
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
+            // A file on local disk does not drop connections the way a network does; the
+            // check before each acquire would be one more hop to the connection's thread
+            // for every transaction.
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|e| db_err_in("open the sqlite database", e))?;
