@@ -41,6 +41,15 @@ impl XmlOut {
         out
     }
 
+    /// A writer for a piece of a document whose start was written elsewhere (the chunks of
+    /// a streamed multistatus): no XML declaration.
+    pub fn continued() -> Self {
+        XmlOut {
+            writer: Writer::new(Vec::with_capacity(64 * 1024)),
+            failed: None,
+        }
+    }
+
     fn event(&mut self, event: Event<'_>) {
         if self.failed.is_none()
             && let Err(e) = self.writer.write_event(event)
@@ -84,17 +93,37 @@ impl XmlOut {
         self.close_ns(DAV, name);
     }
 
+    /// Writes markup pieces as they are. Only for tags of the declared prefixes, whose names
+    /// are Ferry's own or were read from well-formed XML, so they need no escaping: this
+    /// skips building a `BytesStart` (and its name's allocation) per element, which was a
+    /// fifth of a 10,000-entry listing's time.
+    fn raw(&mut self, pieces: &[&str]) {
+        let buf = self.writer.get_mut();
+        for piece in pieces {
+            buf.extend_from_slice(piece.as_bytes());
+        }
+    }
+
     pub fn open_ns(&mut self, ns: &str, name: &str) {
+        if let Some(p) = prefix_of(ns) {
+            return self.raw(&["<", p, ":", name, ">"]);
+        }
         let (start, _) = Self::start_of(ns, name);
         self.event(Event::Start(start));
     }
 
     pub fn close_ns(&mut self, ns: &str, name: &str) {
+        if let Some(p) = prefix_of(ns) {
+            return self.raw(&["</", p, ":", name, ">"]);
+        }
         let (qname, _) = Self::qname(ns, name);
         self.event(Event::End(BytesEnd::new(qname)));
     }
 
     pub fn empty_ns(&mut self, ns: &str, name: &str) {
+        if let Some(p) = prefix_of(ns) {
+            return self.raw(&["<", p, ":", name, "/>"]);
+        }
         let (start, _) = Self::start_of(ns, name);
         self.event(Event::Empty(start));
     }
@@ -116,7 +145,8 @@ impl XmlOut {
 
     pub fn text(&mut self, text: &str) {
         if !text.is_empty() {
-            self.event(Event::Text(BytesText::new(text)));
+            let escaped = quick_xml::escape::escape(text);
+            self.raw(&[&escaped]);
         }
     }
 
@@ -166,4 +196,34 @@ pub fn status(status: StatusCode) -> Response {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = status;
     response
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn writes_prefixed_and_foreign_elements_with_escaped_text() {
+        let mut out = XmlOut::new();
+        out.root("multistatus");
+        out.text_el("href", "/a b&<c>\"'");
+        out.empty_ns(OC, "favorite");
+        out.text_ns("urn:x", "color", "red");
+        out.close("multistatus");
+        let mut more = XmlOut::continued();
+        more.open("response");
+        more.close("response");
+        let text = String::from_utf8(out.finish().unwrap()).unwrap();
+        assert_eq!(
+            text,
+            concat!(
+                r#"<?xml version="1.0" encoding="utf-8"?>"#,
+                r#"<d:multistatus xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns" xmlns:nc="http://nextcloud.org/ns">"#,
+                "<d:href>/a b&amp;&lt;c&gt;&quot;&apos;</d:href><oc:favorite/>",
+                r#"<x:color xmlns:x="urn:x">red</x:color></d:multistatus>"#
+            )
+        );
+        assert_eq!(more.finish().unwrap(), b"<d:response></d:response>");
+    }
 }

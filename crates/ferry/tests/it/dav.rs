@@ -6,10 +6,10 @@ use reqwest::{Method, StatusCode};
 
 use crate::harness::{PASSWORD, TestServer};
 
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
+pub(crate) struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
 }
 
 impl Reply {
@@ -26,7 +26,7 @@ fn method(name: &str) -> Method {
 }
 
 /// A DAV request as `user` to a path below their files mount.
-async fn dav(
+pub(crate) async fn dav(
     s: &TestServer,
     user: &str,
     verb: &str,
@@ -68,7 +68,7 @@ async fn raw_get(s: &TestServer, user: &str, target: &str) -> u16 {
     text.split(' ').nth(1).unwrap().parse().unwrap()
 }
 
-async fn user(s: &TestServer, name: &str) -> String {
+pub(crate) async fn user(s: &TestServer, name: &str) -> String {
     let login = format!("{name}@example.org");
     s.add_user(&login, 0).await;
     login

@@ -10,6 +10,7 @@ mod cli_groups;
 mod clients;
 mod crash;
 mod dav;
+mod dav_propfind;
 mod dav_trash_versions;
 mod dav_uploads;
 mod devices;
