@@ -263,7 +263,7 @@ fn is_admin(actor: &Actor) -> bool {
 
 /// The group, if the caller may see it (a member or an administrator), with the caller's
 /// membership. Anyone else gets `NotFound`, as for a missing group.
-async fn visible_group(
+pub(crate) async fn visible_group(
     tx: &mut dyn MetaTx,
     actor: &Actor,
     id: GroupId,
@@ -281,7 +281,7 @@ async fn visible_group(
 
 /// The group, if the caller may manage it (an administrator or one of the group's).
 /// A member who may not manage it gets `PermissionDenied`; anyone else `NotFound`.
-async fn managed_group(
+pub(crate) async fn managed_group(
     tx: &mut dyn MetaTx,
     actor: &Actor,
     id: GroupId,

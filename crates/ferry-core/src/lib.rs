@@ -32,5 +32,6 @@ pub mod secret;
 pub mod security;
 mod service;
 pub mod users;
+pub mod webdrive;
 
 pub use service::{CoreSettings, Ferry};

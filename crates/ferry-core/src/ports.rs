@@ -73,6 +73,18 @@ pub trait MetaTx: Send {
     async fn delete_api_key(&mut self, id: crate::ids::ApiKeyId) -> Result<bool>;
     async fn touch_api_key(&mut self, id: crate::ids::ApiKeyId, now: EpochMillis) -> Result<()>;
 
+    // --- webdrive endpoints ---
+    /// Gives the owner this endpoint, replacing the one it had. `AlreadyExists` when another
+    /// owner holds the name.
+    async fn put_webdrive(&mut self, drive: &crate::webdrive::WebDrive) -> Result<()>;
+    async fn webdrive_by_endpoint(
+        &mut self,
+        endpoint: &str,
+    ) -> Result<Option<crate::webdrive::WebDrive>>;
+    async fn webdrive_of(&mut self, owner: Owner) -> Result<Option<crate::webdrive::WebDrive>>;
+    /// Returns false if the owner had none.
+    async fn delete_webdrive_of(&mut self, owner: Owner) -> Result<bool>;
+
     // --- rate limits ---
     /// Counts one request in the fixed window `(key, window_start)` and returns the count so
     /// far (1 for the first). Atomic across instances sharing the database.

@@ -2,7 +2,9 @@
 //! headers) behind every DAV mount.
 //!
 //! Mounted at `/remote.php/dav/files/{user}/…` (the user must be the caller; another name
-//! answers 404) and `/remote.php/webdav/…` (the caller's own files). Paths map onto the
+//! answers 404), `/remote.php/webdav/…` (the caller's own files) and
+//! `/webdrive/{endpoint}/…` (the home folder of the endpoint's user or group, with the
+//! caller's usual access to it). Paths map onto the
 //! caller's home folder. Beside them, [`collections`] serves the upload folders of chunked
 //! uploads, the trash bin, file versions and SEARCH on the DAV root. axum's method filter
 //! does not know WebDAV's methods, so each mount takes any method and
@@ -36,6 +38,10 @@ pub fn router() -> Router<AppState> {
         "/remote.php/webdav",
         "/remote.php/webdav/",
         "/remote.php/webdav/{*path}",
+        // FileAgo's WebDrive endpoints: the same engine over a user's or a group's files.
+        "/webdrive/{endpoint}",
+        "/webdrive/{endpoint}/",
+        "/webdrive/{endpoint}/{*path}",
         // The DAV root (SEARCH) and the collections beside the files mount.
         "/remote.php/dav",
         "/remote.php/dav/",

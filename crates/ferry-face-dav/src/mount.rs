@@ -8,6 +8,8 @@ use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_enco
 pub const FILES_PREFIX: &str = "/remote.php/dav/files/";
 /// The old-style mount of the caller's own files.
 pub const WEBDAV_PREFIX: &str = "/remote.php/webdav";
+/// FileAgo's WebDrive endpoints; the endpoint's name follows.
+pub const WEBDRIVE_PREFIX: &str = "/webdrive/";
 
 /// Characters escaped in hrefs. `@ : ( ) ! $ * ' ,` stay as they are, as SabreDAV writes
 /// them: clients compare hrefs with the URLs they sent (litmus does so byte for byte), and
@@ -43,6 +45,9 @@ pub struct Target {
     pub base: String,
     /// The user named in the URL (`None` on the webdav mount, which is always the caller's).
     pub user: Option<String>,
+    /// The WebDrive endpoint named in the URL: the files below it are that endpoint's
+    /// owner's, not the caller's.
+    pub drive: Option<String>,
     pub segments: Vec<String>,
 }
 
@@ -52,6 +57,7 @@ impl Target {
         Target {
             base: format!("{}{}", FILES_PREFIX, utf8_percent_encode(user, SEGMENT)),
             user: Some(user.to_owned()),
+            drive: None,
             segments: Vec::new(),
         }
     }
@@ -89,6 +95,18 @@ pub fn parse_path(raw: &str) -> Option<Result<Target, Error>> {
             Ok(Target {
                 base,
                 user: Some(user),
+                drive: None,
+                segments: segments(below)?,
+            })
+        }));
+    }
+    if let Some(rest) = raw.strip_prefix(WEBDRIVE_PREFIX) {
+        let (name_raw, below) = rest.split_once('/').unwrap_or((rest, ""));
+        return Some(decode_segment(name_raw).and_then(|name| {
+            Ok(Target {
+                base: format!("{}{}", WEBDRIVE_PREFIX, utf8_percent_encode(&name, SEGMENT)),
+                user: None,
+                drive: Some(name),
                 segments: segments(below)?,
             })
         }));
@@ -100,6 +118,7 @@ pub fn parse_path(raw: &str) -> Option<Result<Target, Error>> {
     Some(segments(rest).map(|segments| Target {
         base: WEBDAV_PREFIX.to_owned(),
         user: None,
+        drive: None,
         segments,
     }))
 }
@@ -208,6 +227,11 @@ mod tests {
         let w = parse_path("/remote.php/webdav").unwrap().unwrap();
         assert!(w.segments.is_empty() && w.user.is_none());
         assert!(parse_path("/remote.php/webdavx").is_none());
+        let d = parse_path("/webdrive/sales/q1/a%20b").unwrap().unwrap();
+        assert_eq!(d.drive.as_deref(), Some("sales"));
+        assert_eq!(d.segments, ["q1", "a b"]);
+        assert_eq!(d.href(&d.segments, false), "/webdrive/sales/q1/a%20b");
+        assert!(parse_path("/webdrive/%2e%2e/x").unwrap().is_err());
         assert!(parse_path("/api/nodes").is_none());
     }
 
@@ -252,5 +276,19 @@ mod tests {
         );
         assert!(destination("/remote.php/dav/files/u/../x", host, &t).is_err());
         assert!(destination("relative", host, &t).is_err());
+        // A WebDrive mount only moves within itself.
+        let d = parse_path("/webdrive/sales/a").unwrap().unwrap();
+        assert_eq!(
+            destination("/webdrive/sales/b", host, &d).unwrap(),
+            Destination::Here(vec!["b".into()])
+        );
+        assert_eq!(
+            destination("/webdrive/other/b", host, &d).unwrap(),
+            Destination::Forbidden
+        );
+        assert_eq!(
+            destination("/remote.php/webdav/b", host, &d).unwrap(),
+            Destination::Forbidden
+        );
     }
 }

@@ -723,3 +723,37 @@ pub struct UpdateUserRequest {
     pub website: Option<String>,
     pub twitter: Option<String>,
 }
+
+// --- WebDrive endpoints: /api/user/webdrive, /api/groups/{g}/webdrive ---
+
+/// `POST /api/user/webdrive` and `POST /api/groups/{g}/webdrive`.
+#[derive(Debug, Deserialize)]
+pub struct WebDriveBody {
+    pub endpoint: String,
+    /// Groups only: whether plain members may see the endpoint's URL.
+    #[serde(default)]
+    pub show_url_to_group_members: Option<bool>,
+}
+
+/// An endpoint as the API shows it.
+#[derive(Debug, Serialize)]
+pub struct WebDriveInfo {
+    pub endpoint: String,
+    /// Where WebDAV clients mount it.
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_url_to_group_members: Option<bool>,
+    pub created: i64,
+}
+
+impl WebDriveInfo {
+    pub fn new(drive: &ferry_core::webdrive::WebDrive, public_url: &str) -> Self {
+        WebDriveInfo {
+            url: format!("{public_url}/webdrive/{}/", drive.endpoint),
+            endpoint: drive.endpoint.clone(),
+            show_url_to_group_members: matches!(drive.owner, ferry_core::model::Owner::Group(_))
+                .then_some(drive.show_to_members),
+            created: drive.created_ms,
+        }
+    }
+}

@@ -38,6 +38,12 @@ pub fn router() -> Router<AppState> {
             get(endpoints::user::login_history),
         )
         .route("/api/user/logout", get(endpoints::user::logout))
+        .route(
+            "/api/user/webdrive",
+            get(endpoints::webdrive::get_mine)
+                .post(endpoints::webdrive::set_mine)
+                .delete(endpoints::webdrive::delete_mine),
+        )
         .route("/api/users", get(endpoints::user::list_users))
         .route(
             "/api/admin/users",
@@ -85,6 +91,12 @@ fn group_routes() -> Router<AppState> {
         .route(
             "/api/groups/{group}",
             get(groups::details).put(groups::update),
+        )
+        .route(
+            "/api/groups/{group}/webdrive",
+            get(endpoints::webdrive::get_group)
+                .post(endpoints::webdrive::set_group)
+                .delete(endpoints::webdrive::delete_group),
         )
         .route(
             "/api/groups/{group}/users",

@@ -18,7 +18,7 @@ pub use group_rows::{
     GroupMemberRow, GroupRow, GroupTagRow, GroupWithMembershipRow, MembershipRow, OutgoingMailRow,
     permissions_text,
 };
-pub use rows::{ApiKeyRow, AppPasswordRow, LoginFlowRow, scopes_text};
+pub use rows::{ApiKeyRow, AppPasswordRow, LoginFlowRow, WebDriveRow, owner_columns, scopes_text};
 pub use rows::{
     DavLockRow, DeadPropRow, NodeEntryRow, NodeRow, NodeStatsRow, SessionRow, UploadTokenRow,
     UserRow, VersionRow, convert_all, email_key,

@@ -327,6 +327,68 @@ macro_rules! impl_meta_tx {
                     Ok(())
                 }
 
+                // --- webdrive endpoints ---
+
+                async fn put_webdrive(
+                    &mut self,
+                    drive: &$crate::__private::ferry_core::webdrive::WebDrive,
+                ) -> Result<()> {
+                    let (user, group) = $crate::owner_columns(drive.owner);
+                    sqlx::query(sql::DELETE_WEBDRIVE_OF)
+                        .bind(user)
+                        .bind(group)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("put_webdrive", e))?;
+                    sqlx::query(sql::INSERT_WEBDRIVE)
+                        .bind(&drive.endpoint)
+                        .bind(user)
+                        .bind(group)
+                        .bind(drive.show_to_members)
+                        .bind(drive.created_ms)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("put_webdrive", e))?;
+                    Ok(())
+                }
+
+                async fn webdrive_by_endpoint(
+                    &mut self,
+                    endpoint: &str,
+                ) -> Result<Option<$crate::__private::ferry_core::webdrive::WebDrive>> {
+                    let row = sqlx::query_as::<_, $crate::WebDriveRow>(sql::WEBDRIVE_BY_ENDPOINT)
+                        .bind(endpoint)
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("webdrive_by_endpoint", e))?;
+                    row.map(TryInto::try_into).transpose()
+                }
+
+                async fn webdrive_of(
+                    &mut self,
+                    owner: Owner,
+                ) -> Result<Option<$crate::__private::ferry_core::webdrive::WebDrive>> {
+                    let (user, group) = $crate::owner_columns(owner);
+                    let row = sqlx::query_as::<_, $crate::WebDriveRow>(sql::WEBDRIVE_OF)
+                        .bind(user)
+                        .bind(group)
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("webdrive_of", e))?;
+                    row.map(TryInto::try_into).transpose()
+                }
+
+                async fn delete_webdrive_of(&mut self, owner: Owner) -> Result<bool> {
+                    let (user, group) = $crate::owner_columns(owner);
+                    let done = sqlx::query(sql::DELETE_WEBDRIVE_OF)
+                        .bind(user)
+                        .bind(group)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("delete_webdrive_of", e))?;
+                    Ok(done.rows_affected() > 0)
+                }
+
                 // --- rate limits ---
 
                 async fn hit_rate_window(

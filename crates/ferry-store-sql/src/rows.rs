@@ -451,3 +451,42 @@ mod tests {
         assert_eq!(email_key(None), None);
     }
 }
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WebDriveRow {
+    pub endpoint: String,
+    pub user_id: Option<Uuid>,
+    pub group_id: Option<Uuid>,
+    pub show_to_members: bool,
+    pub created_ms: EpochMillis,
+}
+
+impl TryFrom<WebDriveRow> for ferry_core::webdrive::WebDrive {
+    type Error = Error;
+    fn try_from(row: WebDriveRow) -> Result<Self> {
+        let owner = match (row.user_id, row.group_id) {
+            (Some(user), None) => Owner::User(UserId::from_uuid(user)),
+            (None, Some(group)) => Owner::Group(ferry_core::GroupId::from_uuid(group)),
+            _ => {
+                return Err(Error::internal(format!(
+                    "webdrive {} has no single owner",
+                    row.endpoint
+                )));
+            }
+        };
+        Ok(ferry_core::webdrive::WebDrive {
+            endpoint: row.endpoint,
+            owner,
+            show_to_members: row.show_to_members,
+            created_ms: row.created_ms,
+        })
+    }
+}
+
+/// The `(user_id, group_id)` pair an owner is stored as.
+pub fn owner_columns(owner: Owner) -> (Option<Uuid>, Option<Uuid>) {
+    match owner {
+        Owner::User(id) => (Some(id.as_uuid()), None),
+        Owner::Group(id) => (None, Some(id.as_uuid())),
+    }
+}

@@ -694,3 +694,32 @@ pub const DELETE_LOCKS_IN: &str = "WITH RECURSIVE tree(id) AS ( \
      DELETE FROM dav_locks WHERE node_id IN (SELECT id FROM tree)";
 
 pub const DELETE_EXPIRED_LOCKS: &str = "DELETE FROM dav_locks WHERE expires_ms <= $1";
+
+// --- webdrive endpoints ---
+
+macro_rules! webdrive_cols {
+    () => {
+        "endpoint, user_id, group_id, show_to_members, created_ms"
+    };
+}
+
+/// `$1` user, `$2` group (one of them null).
+pub const DELETE_WEBDRIVE_OF: &str = "DELETE FROM webdrives \
+     WHERE (user_id IS NOT NULL AND user_id = $1) OR (group_id IS NOT NULL AND group_id = $2)";
+
+pub const INSERT_WEBDRIVE: &str = "INSERT INTO webdrives \
+     (endpoint, user_id, group_id, show_to_members, created_ms) VALUES ($1, $2, $3, $4, $5)";
+
+pub const WEBDRIVE_BY_ENDPOINT: &str = concat!(
+    "SELECT ",
+    webdrive_cols!(),
+    " FROM webdrives WHERE endpoint = $1"
+);
+
+/// `$1` user, `$2` group (one of them null).
+pub const WEBDRIVE_OF: &str = concat!(
+    "SELECT ",
+    webdrive_cols!(),
+    " FROM webdrives WHERE (user_id IS NOT NULL AND user_id = $1)",
+    " OR (group_id IS NOT NULL AND group_id = $2)"
+);

@@ -12,7 +12,7 @@ use crate::fixtures::{
     NOW, assert_already_exists, assert_not_found, file, insert, root, tag, user_with_home, version,
 };
 
-fn group(name: &str) -> Group {
+pub(crate) fn group(name: &str) -> Group {
     let name = format!("{name} {}", tag());
     Group {
         id: GroupId::generate(),

@@ -26,6 +26,7 @@ mod uploads;
 mod user_security;
 mod users;
 mod versions;
+mod webdrive;
 
 /// Runs the whole story against `store`, which should be empty or hold only what earlier
 /// runs of the story left.
@@ -45,4 +46,5 @@ pub async fn run_story(store: Arc<dyn MetaStore>) {
     dav::story(store).await;
     uploads::story(store).await;
     user_security::story(store).await;
+    webdrive::story(store).await;
 }

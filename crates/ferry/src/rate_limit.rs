@@ -58,7 +58,7 @@ fn refuse(request: &Request, window: &RateWindow) -> Response {
         ferry_face_fullio::ApiError(error).into_response()
     } else if path.starts_with("/ocs/") {
         ferry_face_ocs::error_response(path, request.uri().query(), request.headers(), &error)
-    } else if path.starts_with("/remote.php/") {
+    } else if path.starts_with("/remote.php/") || path.starts_with("/webdrive/") {
         ferry_face_dav::DavError::from(error).into_response()
     } else {
         ferry_face_fileago::ApiError::from(error).into_response()

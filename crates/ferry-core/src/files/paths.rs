@@ -3,10 +3,11 @@
 
 use super::Location;
 use super::View;
-use super::tree::resolve;
+use super::tree::{resolve, visible_node};
 use super::{Access, Place};
 use crate::actor::Actor;
 use crate::error::{Error, Result};
+use crate::ids::NodeId;
 use crate::model::Node;
 use crate::ports::MetaTx;
 use crate::service::Ferry;
@@ -49,7 +50,13 @@ pub(crate) async fn lookup(
     actor: &Actor,
     segments: &[String],
 ) -> Result<PathLookup> {
-    let (mut node, _) = home(tx, actor).await?;
+    let (node, _) = home(tx, actor).await?;
+    walk(tx, node, segments).await
+}
+
+/// Walks `segments` down from `start`.
+async fn walk(tx: &mut dyn MetaTx, start: Node, segments: &[String]) -> Result<PathLookup> {
+    let mut node = start;
     let Some((last, walk)) = segments.split_last() else {
         return Ok(PathLookup::Found(node));
     };
@@ -82,5 +89,24 @@ impl Ferry {
     pub async fn lookup_path(&self, actor: &Actor, segments: &[String]) -> Result<PathLookup> {
         let mut tx = self.meta.read().await?;
         lookup(tx.as_mut(), actor, segments).await
+    }
+
+    /// Looks a path up below `root` (a folder the caller may read: `NotFound` otherwise),
+    /// or below the caller's home folder when `root` is `None`.
+    pub async fn lookup_path_in(
+        &self,
+        actor: &Actor,
+        root: Option<NodeId>,
+        segments: &[String],
+    ) -> Result<PathLookup> {
+        let Some(root) = root else {
+            return self.lookup_path(actor, segments).await;
+        };
+        let mut tx = self.meta.read().await?;
+        let (node, _) = visible_node(tx.as_mut(), actor, root).await?;
+        if !node.is_dir() {
+            return Err(Error::NotFound);
+        }
+        walk(tx.as_mut(), node, segments).await
     }
 }

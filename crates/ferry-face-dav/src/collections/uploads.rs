@@ -77,6 +77,7 @@ fn files_dav(call: &Call, segments: Vec<String>) -> Dav {
         state: call.state.clone(),
         actor: call.actor.clone(),
         target,
+        root: None,
         headers: call.headers.clone(),
     }
 }

@@ -41,6 +41,8 @@ pub struct Dav {
     pub state: AppState,
     pub actor: Actor,
     pub target: Target,
+    /// The folder paths start from: a WebDrive endpoint's, or `None` for the caller's home.
+    pub root: Option<ferry_core::NodeId>,
     pub headers: HeaderMap,
 }
 
@@ -50,7 +52,10 @@ impl Dav {
     }
 
     pub async fn lookup(&self, segments: &[String]) -> Result<PathLookup, DavError> {
-        Ok(self.ferry().lookup_path(&self.actor, segments).await?)
+        Ok(self
+            .ferry()
+            .lookup_path_in(&self.actor, self.root, segments)
+            .await?)
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -188,10 +193,15 @@ async fn route(state: AppState, request: Request) -> Result<Response, DavError> 
         return Ok(options::handle());
     }
     let actor = authenticate(&state, &parts.headers, target.user.as_deref()).await?;
+    let root = match &target.drive {
+        Some(endpoint) => Some(state.ferry.webdrive_root(&actor, endpoint).await?),
+        None => None,
+    };
     let dav = Dav {
         state,
         actor,
         target,
+        root,
         headers: parts.headers,
     };
     match parts.method.as_str() {

@@ -8,6 +8,7 @@ pub mod nodes;
 pub mod resources;
 pub mod upload;
 pub mod user;
+pub mod webdrive;
 
 use axum::http::HeaderMap;
 use ferry_core::Actor;

@@ -154,7 +154,7 @@ async fn snapshot(server: &TestServer, admin: &Session, alice: &Session, group: 
     })
 }
 
-async fn new_key(
+pub(crate) async fn new_key(
     server: &TestServer,
     admin: &Session,
     scopes: Value,

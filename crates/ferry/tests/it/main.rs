@@ -29,3 +29,4 @@ mod ocs_provisioning;
 mod postgres;
 mod rate_limit;
 mod security;
+mod webdrive;
