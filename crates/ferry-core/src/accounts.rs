@@ -1,5 +1,7 @@
 //! Accounts and credentials: users, login sessions, file access keys.
 
+use std::net::IpAddr;
+
 use crate::actor::{Actor, UserActor};
 use crate::error::{Error, Result};
 use crate::ids::UserId;
@@ -135,10 +137,27 @@ impl Ferry {
         }
     }
 
-    /// The caller behind a username (or email) and password sent with the request itself
-    /// (HTTP Basic on WebDAV and OCS). Verified logins are remembered briefly (see
-    /// `login_cache`), always re-checked against the current password hash.
+    /// The caller behind a username (or email) and password, with no client address (the
+    /// CLI, tests). See [`Ferry::authenticate_basic`].
     pub async fn authenticate_password(&self, login: &str, password: &str) -> Result<Actor> {
+        self.authenticate_basic(login, password, None).await
+    }
+
+    /// The caller behind a username (or email) and password sent with the request itself
+    /// (HTTP Basic on WebDAV and OCS, the login-flow page). Verified logins are remembered
+    /// briefly (see `login_cache`), always re-checked against the current password hash.
+    ///
+    /// Everything else goes through the brute-force guard of `POST /auth`: a failure counts
+    /// against the account and the client address, and a key past the limit is refused
+    /// (`RateLimited`) before any password is checked. A client whose login is remembered
+    /// keeps working while someone else hammers the account: the guard stops guessing,
+    /// not the owner's running sync.
+    pub async fn authenticate_basic(
+        &self,
+        login: &str,
+        password: &str,
+        client_ip: Option<IpAddr>,
+    ) -> Result<Actor> {
         if let Some(actor) = self.authenticate_app_password(login, password).await? {
             return Ok(actor);
         }
@@ -154,14 +173,20 @@ impl Ferry {
             }
         }
         let mut tx = self.meta.read().await?;
-        let user = tx.user_by_login(login.trim()).await?;
+        let user = self
+            .guarded_user(tx.as_mut(), login.trim(), client_ip, now)
+            .await?;
         drop(tx);
         let Some(user) = user else {
             let _ =
                 password::verify(password.to_owned(), crate::security::dummy_hash().await?).await;
+            self.record_failure(None, client_ip, "failure", "basic")
+                .await?;
             return Err(Error::Unauthenticated);
         };
         if !password::verify(password.to_owned(), user.password_hash.clone()).await? {
+            self.record_failure(Some(&user), client_ip, "failure", "basic")
+                .await?;
             return Err(Error::Unauthenticated);
         }
         // With 2FA on, the account password alone is not enough: such users give their

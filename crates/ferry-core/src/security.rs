@@ -91,6 +91,25 @@ fn totp_for(secret_b32: &str, account: &str) -> Result<totp_rs::Totp> {
 
 impl Ferry {
     /// `RateLimited` if `key` has had too many failures within the window.
+    /// Refuses a client address, then an account, past the failure limit; returns the
+    /// account `login` names, if any.
+    pub(crate) async fn guarded_user(
+        &self,
+        tx: &mut dyn MetaTx,
+        login: &str,
+        ip: Option<IpAddr>,
+        now: i64,
+    ) -> Result<Option<User>> {
+        if let Some(ip) = ip {
+            self.check_guard(tx, &address_key(ip), now).await?;
+        }
+        let user = tx.user_by_login(login).await?;
+        if let Some(user) = &user {
+            self.check_guard(tx, &account_key(user.id), now).await?;
+        }
+        Ok(user)
+    }
+
     async fn check_guard(&self, tx: &mut dyn MetaTx, key: &str, now: i64) -> Result<()> {
         let limit = i64::try_from(LOGIN_FAILURE_LIMIT).unwrap_or(i64::MAX);
         let recent = tx
@@ -109,7 +128,7 @@ impl Ferry {
 
     /// Counts a failed login against the client address and (when known) the account, and
     /// writes it to the account's history.
-    async fn record_failure(
+    pub(crate) async fn record_failure(
         &self,
         user: Option<&User>,
         ip: Option<IpAddr>,
@@ -146,14 +165,9 @@ impl Ferry {
         let now = self.now_ms();
         let ip = attempt.client_ip;
         let mut tx = self.meta.read().await?;
-        if let Some(ip) = ip {
-            self.check_guard(tx.as_mut(), &address_key(ip), now).await?;
-        }
-        let user = tx.user_by_login(attempt.login.trim()).await?;
-        if let Some(user) = &user {
-            self.check_guard(tx.as_mut(), &account_key(user.id), now)
-                .await?;
-        }
+        let user = self
+            .guarded_user(tx.as_mut(), attempt.login.trim(), ip, now)
+            .await?;
         drop(tx);
         let Some(user) = user else {
             // Spend the same time as a real check so timing does not reveal the account.

@@ -60,10 +60,12 @@ impl IntoResponse for DavError {
                 } else {
                     tracing::debug!(error = %error, "dav request refused");
                 }
-                match error {
+                let mut response = match &error {
                     Error::Locked => condition(StatusCode::LOCKED, "lock-token-submitted"),
-                    other => status(status_of(&other)),
-                }
+                    other => status(status_of(other)),
+                };
+                ferry_http::errors::add_retry_after(response.headers_mut(), &error);
+                response
             }
         };
         if response.status() == StatusCode::UNAUTHORIZED {

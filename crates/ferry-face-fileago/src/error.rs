@@ -1,7 +1,7 @@
 //! Domain errors as FileAgo errors: `{"status":"error","msg":…}` with a fitting HTTP status.
 
 use axum::Json;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ferry_core::Error;
 
@@ -41,11 +41,7 @@ impl IntoResponse for ApiError {
             })),
         )
             .into_response();
-        if let Error::RateLimited { retry_after_secs } = self.0
-            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
-        {
-            response.headers_mut().insert("retry-after", v);
-        }
+        ferry_http::errors::add_retry_after(response.headers_mut(), &self.0);
         response
     }
 }

@@ -2,7 +2,7 @@
 //! "message"}}}` with the fitting HTTP status and core's stable kebab-case code.
 
 use axum::Json;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ferry_core::Error;
 
@@ -26,11 +26,7 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %detail, "internal error");
         }
         let mut response = render(status, self.0.code(), &self.0.public_message());
-        if let Error::RateLimited { retry_after_secs } = self.0
-            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
-        {
-            response.headers_mut().insert("retry-after", v);
-        }
+        ferry_http::errors::add_retry_after(response.headers_mut(), &self.0);
         response
     }
 }

@@ -3,7 +3,7 @@
 //! "message"}}` with core's stable kebab-case code and the plain HTTP status.
 
 use axum::Json;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ferry_core::Error;
 
@@ -32,11 +32,7 @@ impl IntoResponse for ApiError {
             "error": { "code": self.0.code(), "message": self.0.public_message() },
         });
         let mut response = (status, Json(body)).into_response();
-        if let Error::RateLimited { retry_after_secs } = self.0
-            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
-        {
-            response.headers_mut().insert("retry-after", v);
-        }
+        ferry_http::errors::add_retry_after(response.headers_mut(), &self.0);
         response
     }
 }

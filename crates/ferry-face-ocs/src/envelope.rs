@@ -30,6 +30,8 @@ pub enum Format {
 pub struct Ocs {
     pub version: OcsVersion,
     pub format: Format,
+    /// The caller's address, for the brute-force guard on Basic logins.
+    pub client_ip: Option<std::net::IpAddr>,
 }
 
 #[derive(Deserialize)]
@@ -60,7 +62,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Ocs {
             _ if accept_json => Format::Json,
             _ => Format::Xml,
         };
-        Ok(Ocs { version, format })
+        Ok(Ocs {
+            version,
+            format,
+            client_ip: ferry_http::credentials::client_ip(&parts.extensions),
+        })
     }
 }
 

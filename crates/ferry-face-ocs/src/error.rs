@@ -31,6 +31,7 @@ pub fn ocs_error(ocs: &Ocs, error: &Error) -> Response {
     }
     let (http, code) = ocs_code(error);
     let mut response = ocs.fail(http, code, &error.public_message());
+    ferry_http::errors::add_retry_after(response.headers_mut(), error);
     if http == StatusCode::UNAUTHORIZED
         && let Ok(v) = ferry_http::credentials::BASIC_CHALLENGE.parse()
     {

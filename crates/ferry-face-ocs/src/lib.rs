@@ -41,7 +41,12 @@ pub fn error_response(
     } else {
         envelope::Format::Xml
     };
-    error::ocs_error(&envelope::Ocs { version, format }, error)
+    let ocs = envelope::Ocs {
+        version,
+        format,
+        client_ip: None,
+    };
+    error::ocs_error(&ocs, error)
 }
 
 /// `/status.php` and both OCS versions.

@@ -1,6 +1,8 @@
 //! Turning request credentials into the caller. Which kinds a face accepts is its choice;
 //! what they mean is core's.
 
+use std::net::IpAddr;
+
 use ferry_core::{Actor, Error, Ferry, Result};
 use http::HeaderMap;
 use http::header::AUTHORIZATION;
@@ -64,14 +66,29 @@ pub async fn bearer_actor(ferry: &Ferry, headers: &HeaderMap) -> Result<Actor> {
 
 /// The caller behind a bearer session token or HTTP Basic user name (or email) and
 /// password: what WebDAV and OCS accept. No credentials at all is `Unauthenticated`.
-pub async fn bearer_or_basic_actor(ferry: &Ferry, headers: &HeaderMap) -> Result<Actor> {
+/// `client_ip` is the caller's address (see [`client_ip`]), for the brute-force guard on
+/// Basic logins.
+pub async fn bearer_or_basic_actor(
+    ferry: &Ferry,
+    headers: &HeaderMap,
+    client_ip: Option<IpAddr>,
+) -> Result<Actor> {
     match credentials(headers)? {
         Credentials::Bearer(token) => bearer(ferry, &token).await,
         Credentials::Basic { user, password } => {
-            ferry.authenticate_password(&user, &password).await
+            ferry.authenticate_basic(&user, &password, client_ip).await
         }
         Credentials::None => Err(Error::Unauthenticated),
     }
+}
+
+/// The client's address: the peer of the connection (no proxy header is trusted, so behind
+/// a reverse proxy this is the proxy). `None` when the server was not started with
+/// connection info.
+pub fn client_ip(extensions: &http::Extensions) -> Option<IpAddr> {
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip())
 }
 
 /// The challenge sent with a 401 on faces that take HTTP Basic.

@@ -3,7 +3,17 @@
 //! envelope and keeps its own table test; OCS has its own status rules.
 
 use ferry_core::Error;
-use http::StatusCode;
+use http::{HeaderMap, HeaderValue, StatusCode};
+
+/// Adds `Retry-After` when the error is a rate limit (a brute-force lock or a spent API
+/// window), whatever envelope the face wraps it in.
+pub fn add_retry_after(headers: &mut HeaderMap, error: &Error) {
+    if let Error::RateLimited { retry_after_secs } = error
+        && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+    {
+        headers.insert(http::header::RETRY_AFTER, v);
+    }
+}
 
 pub fn http_status(error: &Error) -> StatusCode {
     match error {

@@ -130,7 +130,7 @@ pub async fn route(
     body: Body,
     collection: Collection,
 ) -> Result<Response, DavError> {
-    let actor = authenticate(&state, &parts.headers, collection.user()).await?;
+    let actor = authenticate(&state, &parts, collection.user()).await?;
     let method = parts.method.as_str();
     if collection == Collection::Root {
         return match method {

@@ -22,7 +22,7 @@ use bytes::Bytes;
 use ferry_core::files::PathLookup;
 use ferry_core::{Actor, Error, Ferry};
 use ferry_http::AppState;
-use ferry_http::credentials::bearer_or_basic_actor;
+use ferry_http::credentials::{bearer_or_basic_actor, client_ip};
 use http::{HeaderMap, HeaderValue, StatusCode};
 
 pub use get::list_matches;
@@ -162,10 +162,11 @@ pub async fn dispatch(State(state): State<AppState>, request: Request) -> Respon
 /// The caller, who must be the user a URL names (`None`: the caller's own).
 pub async fn authenticate(
     state: &AppState,
-    headers: &HeaderMap,
+    parts: &http::request::Parts,
     user: Option<&str>,
 ) -> Result<Actor, DavError> {
-    let actor = bearer_or_basic_actor(&state.ferry, headers).await?;
+    let ip = client_ip(&parts.extensions);
+    let actor = bearer_or_basic_actor(&state.ferry, &parts.headers, ip).await?;
     if let Some(user) = user {
         match &actor {
             Actor::User(me) if me.username == user => {}
@@ -192,7 +193,7 @@ async fn route(state: AppState, request: Request) -> Result<Response, DavError> 
     if parts.method == http::Method::OPTIONS {
         return Ok(options::handle());
     }
-    let actor = authenticate(&state, &parts.headers, target.user.as_deref()).await?;
+    let actor = authenticate(&state, &parts, target.user.as_deref()).await?;
     let root = match &target.drive {
         Some(endpoint) => Some(state.ferry.webdrive_root(&actor, endpoint).await?),
         None => None,

@@ -21,11 +21,4 @@ pub(crate) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Acto
     Ok(ferry_http::credentials::bearer_actor(&state.ferry, headers).await?)
 }
 
-/// The client's address: the peer of the connection (no proxy header is trusted, so behind
-/// a reverse proxy this is the proxy). `None` when the server was not started with
-/// connection info.
-pub(crate) fn client_ip(extensions: &axum::http::Extensions) -> Option<std::net::IpAddr> {
-    extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip())
-}
+pub(crate) use ferry_http::credentials::client_ip;

@@ -35,7 +35,7 @@ pub(crate) async fn caller(
     headers: &HeaderMap,
     ocs: &Ocs,
 ) -> Result<Actor, Response> {
-    ferry_http::credentials::bearer_or_basic_actor(&state.ferry, headers)
+    ferry_http::credentials::bearer_or_basic_actor(&state.ferry, headers, ocs.client_ip)
         .await
         .map_err(|e| ocs_error(ocs, &e))
 }

@@ -577,3 +577,87 @@ async fn accounts_and_security_on_postgres() {
         .await
         .unwrap();
 }
+
+/// A DAV PROPFIND with Basic credentials; returns the reply.
+async fn dav_propfind(server: &TestServer, user: &str, password: &str) -> reqwest::Response {
+    server
+        .client
+        .request(
+            reqwest::Method::from_bytes(b"PROPFIND").unwrap(),
+            format!("{}/remote.php/dav/files/{user}/", server.url),
+        )
+        .header("Depth", "0")
+        .basic_auth(user, Some(password))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn basic_logins_go_through_the_same_guard() {
+    let server = TestServer::start().await;
+    server.add_user("alice@example.com", 0).await;
+    server.add_user("bob@example.com", 0).await;
+    // Bob's client signed in before the attack: its login is remembered.
+    let resp = dav_propfind(&server, "bob@example.com", PASSWORD).await;
+    assert_eq!(resp.status(), StatusCode::MULTI_STATUS);
+
+    // Wrong passwords over WebDAV and OCS count against the account and the address.
+    for i in 0..ferry_core::security::LOGIN_FAILURE_LIMIT {
+        let status = if i % 2 == 0 {
+            dav_propfind(&server, "alice@example.com", "Wrong-passw0rd")
+                .await
+                .status()
+        } else {
+            ocs_status(&server, "alice@example.com", "Wrong-passw0rd").await
+        };
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // Past the limit, even the right password is refused, with Retry-After, on every face.
+    let resp = dav_propfind(&server, "alice@example.com", PASSWORD).await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: i64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=15 * 60).contains(&retry), "{retry}");
+    let resp = server
+        .client
+        .get(format!("{}/ocs/v2.php/cloud/user?format=json", server.url))
+        .basic_auth("alice@example.com", Some(PASSWORD))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(resp.headers().contains_key("retry-after"));
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["ocs"]["meta"]["status"], "failure", "{body}");
+    let (status, _) = auth(
+        &server,
+        json!({"username": "alice@example.com", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // The address is locked for new logins too, but Bob's remembered one keeps working.
+    let resp = dav_propfind(&server, "bob@example.com", "Other-passw0rd").await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    let resp = dav_propfind(&server, "bob@example.com", PASSWORD).await;
+    assert_eq!(resp.status(), StatusCode::MULTI_STATUS);
+
+    // The failures are in Alice's login history, and the lock ends with the window.
+    server.clock.advance_ms(retry * 1000);
+    let alice = server.login("alice@example.com").await;
+    let events = history(&server, &alice).await;
+    let basic_failures = events
+        .iter()
+        .filter(|e| e["status"] == "failure" && e.to_string().contains("basic"))
+        .count();
+    assert_eq!(
+        basic_failures,
+        ferry_core::security::LOGIN_FAILURE_LIMIT,
+        "{events:?}"
+    );
+    let resp = dav_propfind(&server, "alice@example.com", PASSWORD).await;
+    assert_eq!(resp.status(), StatusCode::MULTI_STATUS);
+}
