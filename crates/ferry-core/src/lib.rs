@@ -21,6 +21,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod avatar;
 pub mod devices;
+pub mod features;
 pub mod files;
 pub mod groups;
 mod login_cache;

@@ -85,6 +85,11 @@ pub trait MetaTx: Send {
     /// Returns false if the owner had none.
     async fn delete_webdrive_of(&mut self, owner: Owner) -> Result<bool>;
 
+    // --- features ---
+    /// The features switched explicitly, with their state; a feature not listed is on.
+    async fn feature_states(&mut self) -> Result<Vec<(String, bool)>>;
+    async fn set_feature_state(&mut self, id: &str, enabled: bool, now: EpochMillis) -> Result<()>;
+
     // --- rate limits ---
     /// Counts one request in the fixed window `(key, window_start)` and returns the count so
     /// far (1 for the first). Atomic across instances sharing the database.

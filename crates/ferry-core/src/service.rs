@@ -41,6 +41,7 @@ pub struct Ferry {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) settings: CoreSettings,
     pub(crate) login_cache: Arc<crate::login_cache::LoginCache>,
+    pub(crate) features: Arc<crate::features::FeatureCache>,
 }
 
 impl Ferry {
@@ -56,6 +57,7 @@ impl Ferry {
             clock,
             settings,
             login_cache: Arc::default(),
+            features: Arc::default(),
         }
     }
 

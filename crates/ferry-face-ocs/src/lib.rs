@@ -125,4 +125,11 @@ fn provisioning_routes() -> Router<AppState> {
             axum::routing::post(groups::add_user).delete(groups::remove_user),
         )
         .route("/cloud/groups/{g}/subadmins", get(groups::subadmins))
+        .route("/cloud/apps", get(endpoints::apps::list))
+        .route(
+            "/cloud/apps/{id}",
+            get(endpoints::apps::get)
+                .post(endpoints::apps::enable)
+                .delete(endpoints::apps::disable),
+        )
 }

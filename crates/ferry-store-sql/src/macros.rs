@@ -389,6 +389,31 @@ macro_rules! impl_meta_tx {
                     Ok(done.rows_affected() > 0)
                 }
 
+                // --- features ---
+
+                async fn feature_states(&mut self) -> Result<Vec<(String, bool)>> {
+                    sqlx::query_as::<_, (String, bool)>(sql::FEATURE_STATES)
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("feature_states", e))
+                }
+
+                async fn set_feature_state(
+                    &mut self,
+                    id: &str,
+                    enabled: bool,
+                    now: EpochMillis,
+                ) -> Result<()> {
+                    sqlx::query(sql::SET_FEATURE_STATE)
+                        .bind(id)
+                        .bind(enabled)
+                        .bind(now)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("set_feature_state", e))?;
+                    Ok(())
+                }
+
                 // --- rate limits ---
 
                 async fn hit_rate_window(

@@ -723,3 +723,11 @@ pub const WEBDRIVE_OF: &str = concat!(
     " FROM webdrives WHERE (user_id IS NOT NULL AND user_id = $1)",
     " OR (group_id IS NOT NULL AND group_id = $2)"
 );
+
+// --- features ---
+
+pub const FEATURE_STATES: &str = "SELECT id, enabled FROM features ORDER BY id";
+
+pub const SET_FEATURE_STATE: &str = "INSERT INTO features (id, enabled, changed_ms) \
+     VALUES ($1, $2, $3) \
+     ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, changed_ms = excluded.changed_ms";

@@ -34,6 +34,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            crate::feature_gate::gate_features,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             crate::rate_limit::limit_api_keys,
         ))
         .with_state(state)

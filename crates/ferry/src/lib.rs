@@ -6,6 +6,8 @@ pub mod admin;
 pub mod admin_groups;
 pub mod app;
 pub mod cli;
+pub mod faces;
+pub mod feature_gate;
 pub mod rate_limit;
 pub mod serve;
 pub mod settings;

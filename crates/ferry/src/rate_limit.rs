@@ -6,10 +6,12 @@
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use ferry_core::api_keys::KEY_PREFIX;
 use ferry_core::rate_limit::RateWindow;
 use ferry_http::AppState;
+
+use crate::faces::Face;
 
 fn api_key(headers: &HeaderMap) -> Option<&str> {
     let value = headers
@@ -48,27 +50,9 @@ pub async fn limit_api_keys(
     response
 }
 
-/// 429 in the envelope of the face that owns the path.
+/// 429 (with `Retry-After`) in the envelope of the face that owns the path.
 fn refuse(request: &Request, window: &RateWindow) -> Response {
-    let error = window.error();
-    let path = request.uri().path();
-    let mut response = if path.starts_with("/api/v2/") {
-        ferry_face_fileonion::ApiError(error).into_response()
-    } else if path.starts_with("/v1/") {
-        ferry_face_fullio::ApiError(error).into_response()
-    } else if path.starts_with("/ocs/") {
-        ferry_face_ocs::error_response(path, request.uri().query(), request.headers(), &error)
-    } else if path.starts_with("/remote.php/") || path.starts_with("/webdrive/") {
-        ferry_face_dav::DavError::from(error).into_response()
-    } else {
-        ferry_face_fileago::ApiError::from(error).into_response()
-    };
-    if let Ok(v) = HeaderValue::from_str(&window.retry_after_secs.to_string()) {
-        response
-            .headers_mut()
-            .insert(axum::http::header::RETRY_AFTER, v);
-    }
-    response
+    Face::of(request.uri().path()).error_response(request, window.error())
 }
 
 fn add_headers(headers: &mut HeaderMap, window: &RateWindow) {

@@ -1,6 +1,7 @@
 //! One module per OCS family.
 
 pub mod app_password;
+pub mod apps;
 pub mod capabilities;
 pub mod config;
 pub mod groups;

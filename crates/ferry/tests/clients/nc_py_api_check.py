@@ -105,6 +105,12 @@ def provisioning(admin_user):
     adm.users.delete("pyuser")
     adm.users_groups.delete("pygroup")
     check("delete user and group", "pyuser" not in adm.users.get_list() and "pygroup" not in adm.users_groups.get_list())
+    # Ferry's faces as apps.
+    check("apps.get_list", "webdav" in adm.apps.get_list() and adm.apps.get_list(enabled=False) == [], str(adm.apps.get_list()))
+    adm.apps.disable("fullio")
+    check("apps.disable", adm.apps.is_disabled("fullio") and not adm.apps.is_enabled("fullio"))
+    adm.apps.enable("fullio")
+    check("apps.enable", adm.apps.is_enabled("fullio") and adm.apps.is_installed("fileago"))
 
 
 if __name__ == "__main__":

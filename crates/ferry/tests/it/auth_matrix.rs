@@ -89,6 +89,18 @@ fn calls(group: &str, dav_user: &str) -> Vec<Call> {
             None,
             Needs::Admin,
         ),
+        call(
+            "GET",
+            "/ocs/v2.php/cloud/apps?format=json",
+            None,
+            Needs::Admin,
+        ),
+        call(
+            "DELETE",
+            "/ocs/v2.php/cloud/apps/fullio?format=json",
+            None,
+            Needs::Admin,
+        ),
         call("PROPFIND", dav.clone(), None, Needs::Login),
         call("MKCOL", format!("{dav}intruder"), None, Needs::Write),
         call("GET", "/v1/groups", None, Needs::Login),
@@ -136,6 +148,14 @@ async fn snapshot(server: &TestServer, admin: &Session, alice: &Session, group: 
         .json(Method::GET, "/api/v2/api-keys", Some(&admin.token), None)
         .await;
     let (_, group_info) = server.get(&format!("/api/groups/{group}"), admin).await;
+    let (_, apps_off) = server
+        .json(
+            Method::GET,
+            "/ocs/v2.php/cloud/apps?filter=disabled&format=json",
+            Some(&admin.token),
+            None,
+        )
+        .await;
     let count = |v: &Value| v["data"].as_array().map_or(0, Vec::len);
     let users: Vec<Value> = users["data"]
         .as_array()
@@ -151,6 +171,7 @@ async fn snapshot(server: &TestServer, admin: &Session, alice: &Session, group: 
         "admin_home": server.names(admin, "home").await,
         "group": group_info["data"]["description"].clone(),
         "alice_name": server.get("/api/user", alice).await.1["data"]["fullname"].clone(),
+        "apps_off": apps_off["ocs"]["data"]["apps"].clone(),
     })
 }
 

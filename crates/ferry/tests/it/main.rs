@@ -25,6 +25,7 @@ mod fullio;
 mod harness;
 mod litmus;
 mod ocs;
+mod ocs_apps;
 mod ocs_provisioning;
 mod postgres;
 mod rate_limit;

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::harness::{PASSWORD, Session, TestServer};
 
 /// Where a request's parameters go.
-enum Body {
+pub(crate) enum Body {
     None,
     Form(&'static [(&'static str, &'static str)]),
     Json(Value),
@@ -16,7 +16,7 @@ enum Body {
 
 /// An OCS call with Basic auth (`user` None: no credentials) asking for JSON; returns the
 /// HTTP status and the parsed envelope.
-async fn call(
+pub(crate) async fn call(
     server: &TestServer,
     method: Method,
     path: &str,
@@ -28,7 +28,7 @@ async fn call(
     (status, value)
 }
 
-async fn call_raw(
+pub(crate) async fn call_raw(
     server: &TestServer,
     method: Method,
     path: &str,
@@ -78,25 +78,25 @@ fn form(pairs: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-fn code(body: &Value) -> i64 {
+pub(crate) fn code(body: &Value) -> i64 {
     body["ocs"]["meta"]["statuscode"].as_i64().unwrap_or(-1)
 }
 
 /// Asserts a v2 failure: the HTTP status and the OCS code, in the envelope.
 #[track_caller]
-fn failed(status: StatusCode, body: &Value, http: u16, ocs: i64) {
+pub(crate) fn failed(status: StatusCode, body: &Value, http: u16, ocs: i64) {
     assert_eq!(status.as_u16(), http, "{body}");
     assert_eq!(body["ocs"]["meta"]["status"], "failure", "{body}");
     assert_eq!(code(body), ocs, "{body}");
 }
 
 #[track_caller]
-fn ok(status: StatusCode, body: &Value) {
+pub(crate) fn ok(status: StatusCode, body: &Value) {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["ocs"]["meta"]["status"], "ok", "{body}");
 }
 
-async fn admin(server: &TestServer) -> Session {
+pub(crate) async fn admin(server: &TestServer) -> Session {
     server
         .ferry
         .ensure_admin(Some(PASSWORD.to_owned()))
