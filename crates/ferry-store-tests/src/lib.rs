@@ -16,6 +16,7 @@ mod api_keys;
 mod cascade;
 mod dav;
 mod devices;
+mod features;
 pub mod fixtures;
 mod groups;
 mod sessions;
@@ -47,4 +48,5 @@ pub async fn run_story(store: Arc<dyn MetaStore>) {
     uploads::story(store).await;
     user_security::story(store).await;
     webdrive::story(store).await;
+    features::story(store).await;
 }
