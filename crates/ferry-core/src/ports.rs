@@ -96,6 +96,8 @@ pub trait MetaTx: Send {
     async fn hit_rate_window(&mut self, key: &str, window_start: EpochMillis) -> Result<i64>;
     /// Forgets the windows of `key` that started before `before`.
     async fn forget_rate_windows(&mut self, key: &str, before: EpochMillis) -> Result<()>;
+    /// Forgets every window that started before `before`; returns how many.
+    async fn forget_ended_rate_windows(&mut self, before: EpochMillis) -> Result<u64>;
 
     // --- app passwords and login flows ---
     /// `AlreadyExists` if the hash is taken.

@@ -15,6 +15,8 @@ pub struct CoreSettings {
     pub upload_token_ttl_ms: i64,
     /// Requests one API key may make per minute (FileOnion: 100).
     pub api_key_requests_per_minute: u32,
+    /// API requests one session, login or address may make per minute without an API key.
+    pub api_requests_per_minute: u32,
     /// The classes (colours) a group tag may have (FileAgo: "the server's configured valid
     /// tag classes").
     pub tag_classes: Vec<String>,
@@ -26,6 +28,7 @@ impl Default for CoreSettings {
             session_ttl_ms: 24 * 60 * 60 * 1000,
             upload_token_ttl_ms: 5 * 1000,
             api_key_requests_per_minute: 100,
+            api_requests_per_minute: 600,
             tag_classes: crate::groups::DEFAULT_TAG_CLASSES
                 .iter()
                 .map(|c| (*c).to_owned())

@@ -443,6 +443,15 @@ macro_rules! impl_meta_tx {
                     Ok(())
                 }
 
+                async fn forget_ended_rate_windows(&mut self, before: EpochMillis) -> Result<u64> {
+                    let done = sqlx::query(sql::FORGET_ENDED_RATE_WINDOWS)
+                        .bind(before)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("forget_ended_rate_windows", e))?;
+                    Ok(done.rows_affected())
+                }
+
                 // --- app passwords and login flows ---
 
                 async fn insert_app_password(

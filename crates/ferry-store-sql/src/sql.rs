@@ -167,6 +167,7 @@ pub const HIT_RATE_WINDOW: &str = "INSERT INTO rate_windows (key, window_start, 
      ON CONFLICT (key, window_start) DO UPDATE SET count = rate_windows.count + 1 RETURNING count";
 pub const FORGET_RATE_WINDOWS: &str =
     "DELETE FROM rate_windows WHERE key = $1 AND window_start < $2";
+pub const FORGET_ENDED_RATE_WINDOWS: &str = "DELETE FROM rate_windows WHERE window_start < $1";
 
 // --- app passwords and login flows ---
 

@@ -38,7 +38,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::rate_limit::limit_api_keys,
+            crate::rate_limit::limit_requests,
         ))
         .with_state(state)
         .layer(CatchPanicLayer::new())

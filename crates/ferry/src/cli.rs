@@ -69,6 +69,10 @@ pub struct ServeArgs {
     /// Requests one API key may make per minute.
     #[arg(long, env = "FERRY_API_KEY_RATE_LIMIT", default_value = "100")]
     pub api_key_rate_limit: String,
+    /// API requests one session, login or client address may make per minute without an
+    /// API key (WebDAV and file transfers are not counted).
+    #[arg(long, env = "FERRY_API_RATE_LIMIT", default_value = "600")]
+    pub api_rate_limit: String,
 }
 
 #[derive(Debug, Subcommand)]

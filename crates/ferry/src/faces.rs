@@ -55,6 +55,17 @@ impl Face {
         }
     }
 
+    /// Whether `path` (of this face) is an API call, which the per-principal rate limit
+    /// counts: not WebDAV, file transfers, `/status.php` or the login-flow pages.
+    pub fn is_api(self, path: &str) -> bool {
+        match self {
+            Face::FileAgo => path == "/auth" || path.starts_with("/api/"),
+            Face::FullIo | Face::FileOnion => true,
+            Face::Ocs => path.starts_with("/ocs/"),
+            Face::Dav | Face::None => false,
+        }
+    }
+
     /// `error` as this face answers it.
     pub fn error_response(self, request: &Request, error: Error) -> Response {
         let uri = request.uri();
@@ -96,6 +107,9 @@ mod tests {
             assert_eq!(Face::of(path), face, "{path}");
         }
         assert_eq!(Face::Ocs.feature(), None);
+        assert!(Face::FileAgo.is_api("/api/nodes/x") && Face::FileAgo.is_api("/auth"));
+        assert!(!Face::FileAgo.is_api("/upload/tok") && !Face::Ocs.is_api("/status.php"));
+        assert!(!Face::Dav.is_api("/remote.php/webdav/"));
         assert_eq!(Face::Dav.feature(), Some("webdav"));
     }
 }

@@ -41,7 +41,19 @@ async fn main() -> ExitCode {
                 Ok(u) => u,
                 Err(e) => return fail(&e),
             };
-            let api_key_rate_limit = match parse_rate_limit(&args.api_key_rate_limit) {
+            let api_key_rate_limit = match parse_rate_limit(
+                "--api-key-rate-limit",
+                "FERRY_API_KEY_RATE_LIMIT",
+                &args.api_key_rate_limit,
+            ) {
+                Ok(n) => n,
+                Err(e) => return fail(&e),
+            };
+            let api_rate_limit = match parse_rate_limit(
+                "--api-rate-limit",
+                "FERRY_API_RATE_LIMIT",
+                &args.api_rate_limit,
+            ) {
                 Ok(n) => n,
                 Err(e) => return fail(&e),
             };
@@ -54,6 +66,7 @@ async fn main() -> ExitCode {
                 stores,
                 admin_password,
                 api_key_rate_limit,
+                api_rate_limit,
             })
             .await
         }

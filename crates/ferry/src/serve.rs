@@ -20,6 +20,7 @@ const SWEEP_MIN_AGE_MS: i64 = 60 * 60 * 1000;
 pub async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
     let core = CoreSettings {
         api_key_requests_per_minute: settings.api_key_rate_limit,
+        api_requests_per_minute: settings.api_rate_limit,
         ..CoreSettings::default()
     };
     let ferry = open_ferry_with(&settings.stores, Arc::new(SystemClock), core).await?;
@@ -123,6 +124,10 @@ async fn sweep_forever(ferry: Ferry) {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "swept unreferenced blobs"),
             Err(e) => tracing::warn!(error = %e, "blob sweep failed"),
+        }
+        // Windows of addresses and tokens that never came back.
+        if let Err(e) = ferry.sweep_rate_windows().await {
+            tracing::warn!(error = %e, "rate window sweep failed");
         }
     }
 }

@@ -62,6 +62,8 @@ pub struct ServeSettings {
     pub admin_password: Option<String>,
     /// Requests one API key may make per minute.
     pub api_key_rate_limit: u32,
+    /// API requests one session, login or address may make per minute without a key.
+    pub api_rate_limit: u32,
 }
 
 pub fn parse_database(
@@ -125,20 +127,18 @@ pub fn parse_durability(value: &str) -> Result<Durability, SettingError> {
         .map_err(|reason: String| bad("--durability", "FERRY_DURABILITY", value, reason))
 }
 
-pub fn parse_rate_limit(value: &str) -> Result<u32, SettingError> {
+/// A requests-per-minute limit; `flag` and `env` name the setting in the error.
+pub fn parse_rate_limit(
+    flag: &'static str,
+    env: &'static str,
+    value: &str,
+) -> Result<u32, SettingError> {
     value
         .trim()
         .parse::<u32>()
         .ok()
         .filter(|n| *n > 0)
-        .ok_or_else(|| {
-            bad(
-                "--api-key-rate-limit",
-                "FERRY_API_KEY_RATE_LIMIT",
-                value,
-                "must be a whole number above 0",
-            )
-        })
+        .ok_or_else(|| bad(flag, env, value, "must be a whole number above 0"))
 }
 
 pub fn parse_listen(value: &str) -> Result<SocketAddr, SettingError> {

@@ -38,6 +38,11 @@ impl TestServer {
 
     /// As [`TestServer::start`], with the stores' durability chosen.
     pub async fn start_durable(durability: Durability) -> TestServer {
+        Self::start_configured(durability, CoreSettings::default()).await
+    }
+
+    /// As [`TestServer::start`], with the stores' durability and the core's settings chosen.
+    pub async fn start_configured(durability: Durability, core: CoreSettings) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let stores = StoreSettings {
             data_dir: dir.path().to_path_buf(),
@@ -46,7 +51,7 @@ impl TestServer {
             durability,
         };
         let clock = Arc::new(ManualClock::new(SystemClock.now_ms()));
-        let ferry = ferry::wiring::open_ferry(&stores, clock.clone())
+        let ferry = ferry::wiring::open_ferry_with(&stores, clock.clone(), core)
             .await
             .unwrap();
         Self::serve(ferry, clock, dir).await
