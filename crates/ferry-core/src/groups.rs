@@ -554,18 +554,9 @@ impl Ferry {
         let mut tx = self.meta.write().await?;
         let group = tx.group_by_id(id).await?.ok_or(Error::NotFound)?;
         if let Some(target) = deletion.transfer_to {
-            let to = if tx.user_by_id(UserId::from_uuid(target)).await?.is_some() {
-                Owner::User(UserId::from_uuid(target))
-            } else if target != id.as_uuid()
-                && tx.group_by_id(GroupId::from_uuid(target)).await?.is_some()
-            {
-                Owner::Group(GroupId::from_uuid(target))
-            } else {
-                return Err(Error::invalid(
-                    "transfer_data_to",
-                    "names no other user or group",
-                ));
-            };
+            let now = self.now_ms();
+            let to =
+                crate::users::transfer_owner(tx.as_mut(), target, Owner::Group(id), now).await?;
             crate::files::move_home_contents(
                 tx.as_mut(),
                 Owner::Group(id),

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::model::{NotificationSettings, Owner, User, UserDetails};
 use crate::password;
+use crate::ports::MetaTx;
 use crate::service::Ferry;
 
 /// Ferry has one organization. FileAgo lets its built-in admin pick one with `org_id`;
@@ -109,10 +110,37 @@ impl NotificationChange {
     }
 }
 
-/// Where a deleted account's files go.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TransferTarget {
-    User(UserId),
+/// The owner a deleted account's or group's files go to: the user or group `target`
+/// names (FileAgo's `transfer_data_to` is "the UUID of the user or group"), never the one
+/// being deleted. Anything else is bad input.
+pub(crate) async fn transfer_owner(
+    tx: &mut dyn MetaTx,
+    target: uuid::Uuid,
+    deleting: Owner,
+    now: i64,
+) -> Result<Owner> {
+    let to = if tx.user_by_id(UserId::from_uuid(target)).await?.is_some() {
+        Owner::User(UserId::from_uuid(target))
+    } else if tx
+        .group_by_id(crate::ids::GroupId::from_uuid(target))
+        .await?
+        .is_some()
+    {
+        Owner::Group(crate::ids::GroupId::from_uuid(target))
+    } else {
+        return Err(Error::invalid(
+            "transfer_data_to",
+            "names no other user or group",
+        ));
+    };
+    if to == deleting {
+        return Err(Error::invalid(
+            "transfer_data_to",
+            "must not be the one being deleted",
+        ));
+    }
+    crate::accounts::ensure_roots(tx, to, now).await?;
+    Ok(to)
 }
 
 /// FileAgo's password rule: at least 8 characters with a lower-case letter, an
@@ -521,14 +549,15 @@ impl Ferry {
     }
 
     /// Removes an account (administrators only; not the built-in admin, not oneself).
-    /// With a target, the account's home folder contents first move into the target's
-    /// home, inside a folder named after the account (numbered if the name is taken).
-    /// Everything else the account owned goes with it.
+    /// With a target (a user or a group), the account's home folder contents first move
+    /// into the target's home, inside a folder named after the account (numbered if the
+    /// name is taken), within the target's quota. Everything else the account owned goes
+    /// with it. All or nothing: a bad target deletes nothing.
     pub async fn delete_account(
         &self,
         actor: &Actor,
         user: UserId,
-        transfer_to: Option<TransferTarget>,
+        transfer_to: Option<uuid::Uuid>,
     ) -> Result<()> {
         require_admin(actor)?;
         actor.require_write()?;
@@ -544,23 +573,14 @@ impl Ferry {
         if record.username == ADMIN_USERNAME {
             return Err(Error::PermissionDenied);
         }
-        if let Some(TransferTarget::User(target)) = transfer_to {
-            if target == user {
-                return Err(Error::invalid(
-                    "transfer_data_to",
-                    "must not be the user being deleted",
-                ));
-            }
-            if tx.user_by_id(target).await?.is_none() {
-                return Err(Error::invalid("transfer_data_to", "no such user"));
-            }
-            crate::accounts::ensure_roots(tx.as_mut(), Owner::User(target), now).await?;
+        if let Some(target) = transfer_to {
+            let to = transfer_owner(tx.as_mut(), target, Owner::User(user), now).await?;
             // The same hand-over groups use: a folder named after the account, numbered
             // if taken, owned by the target from then on, within the target's quota.
             crate::files::move_home_contents(
                 tx.as_mut(),
                 Owner::User(user),
-                Owner::User(target),
+                to,
                 &record.username,
                 now,
             )

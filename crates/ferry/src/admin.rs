@@ -66,11 +66,23 @@ pub async fn run(stores: &StoreSettings, command: UserCommand) -> anyhow::Result
         }
         UserCommand::Delete(args) => {
             let user = ferry.find_user(&system, &args.user).await?;
-            ferry.delete_user(&system, user.id).await?;
-            println!(
-                "deleted user {} ({}) and everything they owned",
-                user.username, user.id
-            );
+            match &args.transfer_to {
+                None => {
+                    ferry.delete_user(&system, user.id).await?;
+                    println!(
+                        "deleted user {} ({}) and everything they owned",
+                        user.username, user.id
+                    );
+                }
+                Some(who) => {
+                    let to = crate::admin_groups::owner_uuid(&ferry, &system, who).await?;
+                    ferry.delete_account(&system, user.id, Some(to)).await?;
+                    println!(
+                        "deleted user {} ({}); their files went to {to}",
+                        user.username, user.id
+                    );
+                }
+            }
         }
     }
     Ok(())

@@ -181,7 +181,11 @@ pub async fn run(stores: &StoreSettings, command: GroupCommand) -> anyhow::Resul
 }
 
 /// A user's or group's id from how a person names it.
-async fn owner_uuid(ferry: &Ferry, system: &Actor, who: &str) -> anyhow::Result<uuid::Uuid> {
+pub(crate) async fn owner_uuid(
+    ferry: &Ferry,
+    system: &Actor,
+    who: &str,
+) -> anyhow::Result<uuid::Uuid> {
     if let Ok(user) = ferry.find_user(system, who).await {
         return Ok(user.id.as_uuid());
     }

@@ -86,9 +86,9 @@ pub enum UserCommand {
     /// Delete a user and everything they own.
     Delete(UserDeleteArgs),
     /// Disable a user: their sessions end and they cannot log in.
-    Disable(UserDeleteArgs),
+    Disable(UserNameArgs),
     /// Enable a disabled user again.
-    Enable(UserDeleteArgs),
+    Enable(UserNameArgs),
     /// Set a user's disk quota.
     Quota(UserQuotaArgs),
 }
@@ -141,7 +141,17 @@ pub struct UserPasswdArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct UserNameArgs {
+    /// The user's id, username or email.
+    pub user: String,
+}
+
+#[derive(Debug, Args)]
 pub struct UserDeleteArgs {
     /// The user's id, username or email.
     pub user: String,
+    /// A user or group (id, name, email or slug) that gets the user's home folder contents,
+    /// in a folder named after the user; without it the files are deleted with the user.
+    #[arg(long)]
+    pub transfer_to: Option<String>,
 }

@@ -9,8 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use ferry_core::accounts::NewUser;
 use ferry_core::users::{
-    AccountChange, NewAccount, ProfileChange, TransferTarget, check_organization,
-    require_user_admin,
+    AccountChange, NewAccount, ProfileChange, check_organization, require_user_admin,
 };
 use ferry_core::{Error, UserId};
 use ferry_http::AppState;
@@ -160,8 +159,9 @@ pub async fn update(
     ))
 }
 
-/// `confirm_delete=yes` is required. `transfer_data_to` may name a user (groups are not
-/// targets yet); the share flags are accepted (there are no shares yet to delete).
+/// `confirm_delete=yes` is required. `transfer_data_to` may name a user or a group, which
+/// gets the home folder's contents; the share flags are accepted (there are no shares yet
+/// to delete).
 pub async fn delete(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -182,9 +182,9 @@ pub async fn delete(
         .filter(|t| !t.is_empty())
     {
         None => None,
-        Some(t) => Some(TransferTarget::User(t.parse().map_err(|_| {
-            Error::invalid("transfer_data_to", "must be the uuid of a user")
-        })?)),
+        Some(t) => Some(uuid::Uuid::parse_str(t).map_err(|_| {
+            Error::invalid("transfer_data_to", "must be the uuid of a user or group")
+        })?),
     };
     state
         .ferry

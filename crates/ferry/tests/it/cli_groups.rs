@@ -153,3 +153,55 @@ fn group_commands_manage_groups_and_members() {
     assert_eq!(out.lines().count(), 1, "only the header: {out}");
     fails(d, &["group", "delete", "x-files", "--yes"]);
 }
+
+#[test]
+fn user_delete_can_hand_the_files_to_a_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(
+        d,
+        &[
+            "user",
+            "add",
+            "--email",
+            "fox@example.com",
+            "--name",
+            "Fox Mulder",
+            "--password",
+            "Trust-No1-pass",
+        ],
+    );
+    ok(d, &["group", "add", "--name", "X Files"]);
+    let err = fails(
+        d,
+        &[
+            "user",
+            "delete",
+            "fox@example.com",
+            "--transfer-to",
+            "nobody",
+        ],
+    );
+    assert!(err.contains("no user or group"), "{err}");
+    let out = ok(d, &["user", "list"]);
+    assert!(
+        out.contains("fox@example.com"),
+        "refused, so still there: {out}"
+    );
+    let out = ok(
+        d,
+        &[
+            "user",
+            "delete",
+            "fox@example.com",
+            "--transfer-to",
+            "x-files",
+        ],
+    );
+    assert!(
+        out.contains("deleted user fox@example.com") && out.contains("files went to"),
+        "{out}"
+    );
+    let out = ok(d, &["user", "list"]);
+    assert!(!out.contains("fox@example.com"), "{out}");
+}

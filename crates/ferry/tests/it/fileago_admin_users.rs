@@ -585,3 +585,73 @@ async fn the_admin_views_show_group_memberships() {
     let (_, body) = server.get("/api/user", &me).await;
     assert!(body["data"].get("groups").is_none());
 }
+
+#[tokio::test]
+async fn a_deleted_users_files_can_go_to_a_group() {
+    let server = TestServer::start().await;
+    let root = admin(&server).await;
+    let carol_id = server.add_user("carol@example.com", 0).await;
+    let carol = server.login("carol@example.com").await;
+    let docs = server.mkdir(&carol, "home", "Docs").await;
+    let (status, body) = server
+        .upload(&carol, &docs, &[("plan.txt", b"the plan".to_vec())])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = server
+        .post(
+            "/api/admin/groups",
+            &root,
+            serde_json::json!({"name": "Archive Team"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let group = body["data"]["group_uuid"].as_str().unwrap().to_owned();
+
+    // An unknown target refuses the whole delete.
+    let path = format!("/api/admin/users/{carol_id}");
+    let unknown = uuid::Uuid::now_v7();
+    let (status, body) = call(
+        &server,
+        Method::DELETE,
+        &format!("{path}?confirm_delete=yes&transfer_data_to={unknown}"),
+        &root,
+        None,
+    )
+    .await;
+    assert_error(status, &body, 400);
+    assert_eq!(server.get("/api/user", &carol).await.0, StatusCode::OK);
+
+    let (status, body) = call(
+        &server,
+        Method::DELETE,
+        &format!("{path}?confirm_delete=yes&transfer_data_to={group}"),
+        &root,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The group's files are its members' to see.
+    let (status, body) = server
+        .post(
+            &format!("/api/admin/groups/{group}/users"),
+            &root,
+            serde_json::json!({"user": root.uuid, "permissions": {"node_permissions": ["read", "download"]}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let group_home = format!("home:{group}");
+    assert_eq!(
+        server.names(&root, &group_home).await,
+        ["carol@example.com"]
+    );
+    let handed = server
+        .find(&root, &group_home, "carol@example.com")
+        .await
+        .unwrap();
+    let docs = server.find(&root, &handed, "Docs").await.unwrap();
+    let plan = server.find(&root, &docs, "plan.txt").await.unwrap();
+    let resp = server.download(&root, &plan, 1).await;
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), b"the plan");
+    let (_, body) = server.get(&format!("/api/groups/{group}"), &root).await;
+    assert_eq!(body["data"]["disk_used"], 8, "{body}");
+}
