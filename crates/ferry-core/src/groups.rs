@@ -159,6 +159,18 @@ fn parse_names<T: Copy + PartialEq>(
 }
 
 /// `base` with what `input` gives replaced.
+/// What a new member of `group` gets: the permissions a face set exactly for its members
+/// (FulliO's permission object), or else what the group's default level grants.
+pub(crate) async fn new_member_permissions(
+    tx: &mut dyn MetaTx,
+    group: &Group,
+) -> Result<MemberPermissions> {
+    Ok(match tx.member_defaults(group.id).await? {
+        Some(exact) => exact,
+        None => level_permissions(group.default_permission),
+    })
+}
+
 pub fn apply_permissions(
     base: MemberPermissions,
     input: &PermissionsInput,
@@ -505,6 +517,9 @@ impl Ferry {
         }
         if let Some(level) = update.default_permission {
             group.default_permission = level;
+            // A level set now is what new members get, replacing exact permissions
+            // another face set earlier.
+            tx.set_member_defaults(id, None).await?;
         }
         if let Some(quota) = quota {
             if quota > 0 && quota < tx.used_bytes(Owner::Group(id)).await? {
@@ -601,8 +616,8 @@ impl Ferry {
         let mut tx = self.meta.write().await?;
         let (group, _) = managed_group(tx.as_mut(), actor, id).await?;
         let user = named_user(tx.as_mut(), user).await?;
-        let permissions =
-            apply_permissions(level_permissions(group.default_permission), &permissions)?;
+        let base = new_member_permissions(tx.as_mut(), &group).await?;
+        let permissions = apply_permissions(base, &permissions)?;
         let membership = Membership {
             group_id: id,
             user_id: user.id,
@@ -675,8 +690,8 @@ impl Ferry {
                     tx.update_membership(&membership).await?;
                 }
                 None => {
-                    let permissions =
-                        apply_permissions(level_permissions(group.default_permission), input)?;
+                    let base = new_member_permissions(tx.as_mut(), &group).await?;
+                    let permissions = apply_permissions(base, input)?;
                     tx.insert_membership(&Membership {
                         group_id: *group_id,
                         user_id: user,
@@ -834,7 +849,8 @@ impl Ferry {
         let now = self.now_ms();
         let mut tx = self.meta.write().await?;
         let (group, _) = managed_group(tx.as_mut(), actor, id).await?;
-        let base = apply_permissions(level_permissions(group.default_permission), &permissions)?;
+        let base = new_member_permissions(tx.as_mut(), &group).await?;
+        let base = apply_permissions(base, &permissions)?;
         let mut out: Vec<GroupMember> = Vec::with_capacity(users.len());
         for &user in users {
             if out.iter().any(|m| m.user.id == user) {
@@ -873,15 +889,31 @@ impl Ferry {
         input: PermissionsInput,
     ) -> Result<Vec<GroupMember>> {
         let mut tx = self.meta.write().await?;
-        managed_group(tx.as_mut(), actor, id).await?;
+        let (group, _) = managed_group(tx.as_mut(), actor, id).await?;
         let mut members = tx.group_members(id).await?;
         for member in &mut members {
             member.membership.permissions =
                 apply_permissions(member.membership.permissions.clone(), &input)?;
             tx.update_membership(&member.membership).await?;
         }
+        // New members get the same, so the group keeps one set of permissions even while
+        // it has no members.
+        let defaults =
+            apply_permissions(new_member_permissions(tx.as_mut(), &group).await?, &input)?;
+        tx.set_member_defaults(id, Some(&defaults)).await?;
         tx.commit().await?;
         Ok(members)
+    }
+
+    /// What a new member of the group would get (members and administrators may see it).
+    pub async fn group_member_defaults(
+        &self,
+        actor: &Actor,
+        id: GroupId,
+    ) -> Result<MemberPermissions> {
+        let mut tx = self.meta.read().await?;
+        let (group, _) = visible_group(tx.as_mut(), actor, id).await?;
+        new_member_permissions(tx.as_mut(), &group).await
     }
 
     /// The caller's own groups with their details, by name: only groups they are a member

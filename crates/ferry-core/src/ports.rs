@@ -90,6 +90,19 @@ pub trait MetaTx: Send {
     async fn feature_states(&mut self) -> Result<Vec<(String, bool)>>;
     async fn set_feature_state(&mut self, id: &str, enabled: bool, now: EpochMillis) -> Result<()>;
 
+    // --- group member defaults ---
+    /// What the group's new members get, when set exactly (else its level applies).
+    async fn member_defaults(
+        &mut self,
+        group: crate::ids::GroupId,
+    ) -> Result<Option<crate::model::MemberPermissions>>;
+    /// Sets (or with `None` clears) what the group's new members get.
+    async fn set_member_defaults(
+        &mut self,
+        group: crate::ids::GroupId,
+        defaults: Option<&crate::model::MemberPermissions>,
+    ) -> Result<()>;
+
     // --- rate limits ---
     /// Counts one request in the fixed window `(key, window_start)` and returns the count so
     /// far (1 for the first). Atomic across instances sharing the database.

@@ -17,7 +17,7 @@
 use crate::accounts::{NewUser, ensure_roots, require_admin};
 use crate::actor::Actor;
 use crate::error::{Error, Result};
-use crate::groups::{Page, level_permissions};
+use crate::groups::{Page, new_member_permissions};
 use crate::ids::{GroupId, UserId};
 use crate::model::{GroupWithMembership, Membership, Owner, User};
 use crate::ports::MetaTx;
@@ -250,7 +250,7 @@ impl Ferry {
             .chain(new.subadmin_of.iter().map(|g| (*g, true)))
         {
             let group = tx.group_by_id(group_id).await?.ok_or(Error::NotFound)?;
-            let mut permissions = level_permissions(group.default_permission);
+            let mut permissions = new_member_permissions(tx.as_mut(), &group).await?;
             permissions.is_admin |= is_admin;
             if joined.contains(&group_id) {
                 if let Some(mut existing) = tx.membership(group_id, user.id).await? {
@@ -353,7 +353,7 @@ impl Ferry {
                 tx.update_membership(&membership).await?;
             }
             None if is_admin => {
-                let mut permissions = level_permissions(record.default_permission);
+                let mut permissions = new_member_permissions(tx.as_mut(), &record).await?;
                 permissions.is_admin = true;
                 tx.insert_membership(&Membership {
                     group_id: group,

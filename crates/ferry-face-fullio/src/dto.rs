@@ -1,7 +1,7 @@
 //! FulliO's wire shapes; they live only here. Field names are the document's (camelCase).
 
-use ferry_core::groups::{GroupDetails, PermissionsInput, level_permissions};
-use ferry_core::model::{Group, MemberPermissions, NodePermission, SharePermission};
+use ferry_core::groups::{GroupDetails, PermissionsInput};
+use ferry_core::model::{MemberPermissions, NodePermission, SharePermission};
 use ferry_core::users::Account;
 use serde::{Deserialize, Serialize};
 
@@ -341,11 +341,11 @@ impl PermissionsObject {
         }
     }
 
-    /// What every one of these memberships allows; with none, what the group's default
-    /// level gives a new member.
-    pub fn common(group: &Group, members: &[&MemberPermissions]) -> Self {
+    /// What every one of these memberships allows; with none, what a new member gets
+    /// (`defaults`).
+    pub fn common(defaults: &MemberPermissions, members: &[&MemberPermissions]) -> Self {
         let Some((first, rest)) = members.split_first() else {
-            return Self::of(&level_permissions(group.default_permission));
+            return Self::of(defaults);
         };
         rest.iter().fold(Self::of(first), |acc, p| {
             let o = Self::of(p);

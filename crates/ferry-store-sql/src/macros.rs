@@ -414,6 +414,54 @@ macro_rules! impl_meta_tx {
                     Ok(())
                 }
 
+                // --- group member defaults ---
+
+                async fn member_defaults(
+                    &mut self,
+                    group: $crate::__private::ferry_core::ids::GroupId,
+                ) -> Result<Option<$crate::__private::ferry_core::model::MemberPermissions>>
+                {
+                    // Read through the membership row shape, so the permission lists are
+                    // parsed in one place.
+                    let row = sqlx::query_as::<_, $crate::MembershipRow>(sql::MEMBER_DEFAULTS)
+                        .bind(group.as_uuid())
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("member_defaults", e))?;
+                    row.map(|r| {
+                        $crate::__private::ferry_core::model::Membership::try_from(r)
+                            .map(|m| m.permissions)
+                    })
+                    .transpose()
+                }
+
+                async fn set_member_defaults(
+                    &mut self,
+                    group: $crate::__private::ferry_core::ids::GroupId,
+                    defaults: Option<&$crate::__private::ferry_core::model::MemberPermissions>,
+                ) -> Result<()> {
+                    let done = match defaults {
+                        Some(p) => {
+                            sqlx::query(sql::SET_MEMBER_DEFAULTS)
+                                .bind(group.as_uuid())
+                                .bind(p.is_admin)
+                                .bind($crate::permissions_text(&p.node, |x| x.as_str()))
+                                .bind($crate::permissions_text(&p.tag, |x| x.as_str()))
+                                .bind($crate::permissions_text(&p.share, |x| x.as_str()))
+                                .execute(&mut *self.0)
+                                .await
+                        }
+                        None => {
+                            sqlx::query(sql::CLEAR_MEMBER_DEFAULTS)
+                                .bind(group.as_uuid())
+                                .execute(&mut *self.0)
+                                .await
+                        }
+                    };
+                    done.map_err(|e| db_err_in("set_member_defaults", e))?;
+                    Ok(())
+                }
+
                 // --- rate limits ---
 
                 async fn hit_rate_window(

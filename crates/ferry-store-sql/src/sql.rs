@@ -732,3 +732,18 @@ pub const FEATURE_STATES: &str = "SELECT id, enabled FROM features ORDER BY id";
 pub const SET_FEATURE_STATE: &str = "INSERT INTO features (id, enabled, changed_ms) \
      VALUES ($1, $2, $3) \
      ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, changed_ms = excluded.changed_ms";
+
+// --- group member defaults ---
+
+pub const MEMBER_DEFAULTS: &str = "SELECT group_id AS m_group_id, group_id AS m_user_id, \
+     is_admin AS m_is_admin, node_permissions AS m_node_permissions, \
+     tag_permissions AS m_tag_permissions, share_permissions AS m_share_permissions, \
+     CAST(0 AS BIGINT) AS m_created_ms FROM group_member_defaults WHERE group_id = $1";
+
+pub const SET_MEMBER_DEFAULTS: &str = "INSERT INTO group_member_defaults \
+     (group_id, is_admin, node_permissions, tag_permissions, share_permissions) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (group_id) DO UPDATE SET \
+     is_admin = excluded.is_admin, node_permissions = excluded.node_permissions, \
+     tag_permissions = excluded.tag_permissions, share_permissions = excluded.share_permissions";
+
+pub const CLEAR_MEMBER_DEFAULTS: &str = "DELETE FROM group_member_defaults WHERE group_id = $1";

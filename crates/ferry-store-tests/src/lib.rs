@@ -19,6 +19,7 @@ mod devices;
 mod features;
 pub mod fixtures;
 mod groups;
+mod member_defaults;
 mod sessions;
 mod transactions;
 mod trash_stars;
@@ -49,4 +50,5 @@ pub async fn run_story(store: Arc<dyn MetaStore>) {
     user_security::story(store).await;
     webdrive::story(store).await;
     features::story(store).await;
+    member_defaults::story(store).await;
 }

@@ -42,8 +42,8 @@ async fn group_response(
     Ok(state.ferry.group_details(actor, id).await?.into())
 }
 
-/// The group's permission object: what every member may do (the group's default level
-/// when it has no members).
+/// The group's permission object: what every member may do (what a new member gets when
+/// it has no members).
 async fn group_permissions(
     state: &AppState,
     actor: &Actor,
@@ -51,10 +51,11 @@ async fn group_permissions(
 ) -> Result<GroupPermissions, Error> {
     let details = state.ferry.group_details(actor, id).await?;
     let members = state.ferry.group_members(actor, id).await?;
+    let defaults = state.ferry.group_member_defaults(actor, id).await?;
     let permissions: Vec<_> = members.iter().map(|m| &m.membership.permissions).collect();
     Ok(GroupPermissions {
         id: details.group.slug.clone(),
-        permissions: PermissionsObject::common(&details.group, &permissions),
+        permissions: PermissionsObject::common(&defaults, &permissions),
     })
 }
 

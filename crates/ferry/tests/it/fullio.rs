@@ -1037,3 +1037,83 @@ async fn a_users_groups_are_added_and_removed_from_the_user_side() {
     .await;
     assert_fullio_error(status, &body, 404);
 }
+
+#[tokio::test]
+async fn permissions_set_on_an_empty_group_hold_for_its_first_members() {
+    let server = TestServer::start().await;
+    let root = admin(&server).await;
+    make_group(&server, &root, "empty", "Empty Team").await;
+    make_user(&server, &root, "ann", json!({})).await;
+    let object = json!({"files": {"create": true, "update": true, "delete": false, "share": false}, "admin": false});
+    let (status, body) = call(
+        &server,
+        Method::PUT,
+        "/v1/groups/empty/permissions",
+        &root,
+        Some(json!({"permissions": object})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["permissions"]["files"], object["files"], "{body}");
+    // Still what GET shows with no members, after a restart too.
+    let server = server.restarted().await;
+    let root = server.login("root@example.com").await;
+    let (_, body) = call(
+        &server,
+        Method::GET,
+        "/v1/groups/empty/permissions",
+        &root,
+        None,
+    )
+    .await;
+    assert_eq!(body["permissions"]["files"], object["files"], "{body}");
+    // The first member gets exactly that, as FileAgo shows it.
+    let (status, body) = call(
+        &server,
+        Method::POST,
+        "/v1/groups/empty/members",
+        &root,
+        Some(json!({"userIds": ["ann"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["members"][0]["permissions"]["files"], object["files"],
+        "{body}"
+    );
+    let (_, body) = call(
+        &server,
+        Method::GET,
+        "/v1/groups/empty/permissions",
+        &root,
+        None,
+    )
+    .await;
+    assert_eq!(body["permissions"]["files"], object["files"], "{body}");
+    // A level set later through FileAgo replaces the exact permissions for new members.
+    let (_, group) = call(&server, Method::GET, "/v1/groups/empty", &root, None).await;
+    let uuid = group["uuid"].as_str().unwrap();
+    let (status, body) = server
+        .json(
+            Method::PUT,
+            &format!("/api/groups/{uuid}"),
+            Some(&root.token),
+            Some(json!({"default_permission": "read"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let bob = make_user(&server, &root, "bob", json!({})).await;
+    let (status, body) = server
+        .post(
+            &format!("/api/admin/groups/{uuid}/users"),
+            &root,
+            json!({"user": bob["uuid"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["data"]["node_permissions"],
+        json!(["read", "download"]),
+        "{body}"
+    );
+}
