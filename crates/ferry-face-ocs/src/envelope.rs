@@ -80,9 +80,11 @@ impl Ocs {
         self.render(StatusCode::OK, "ok", code, "OK", data)
     }
 
-    /// A failure with an OCS status code and the HTTP status v2 would use. v1 keeps HTTP 200
+    /// A failure with an OCS status code; v2 answers the HTTP status Nextcloud derives from
+    /// it ([`crate::error::v2_http_status`]). v1 keeps HTTP 200
     /// for everything but 401, as Nextcloud's V1Response does.
-    pub fn fail(&self, http: StatusCode, code: u32, message: &str) -> Response {
+    pub fn fail(&self, code: u32, message: &str) -> Response {
+        let http = crate::error::v2_http_status(code);
         let status = match self.version {
             OcsVersion::V1 if http != StatusCode::UNAUTHORIZED => StatusCode::OK,
             _ => http,

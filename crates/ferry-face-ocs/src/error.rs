@@ -6,21 +6,38 @@ use ferry_core::Error;
 
 use crate::envelope::Ocs;
 
-/// Nextcloud's generic OCS codes (996 server error, 997 unauthorised, 998 not found) and
-/// the provisioning ones (101 invalid input, 102 exists, 105 insufficient privileges).
-pub fn ocs_code(error: &Error) -> (StatusCode, u32) {
+/// Nextcloud's generic OCS codes (996 server error, 997 unauthorised, 998 not found, 403
+/// forbidden as its `OCSForbiddenException`) and the provisioning ones (101 invalid input,
+/// 102 exists); the rest carry their HTTP status as the code.
+pub fn ocs_code(error: &Error) -> u32 {
     match error {
-        Error::Unauthenticated => (StatusCode::UNAUTHORIZED, 997),
-        Error::NotFound => (StatusCode::NOT_FOUND, 998),
-        Error::PermissionDenied => (StatusCode::FORBIDDEN, 105),
-        Error::InvalidInput { .. } => (StatusCode::BAD_REQUEST, 101),
-        Error::AlreadyExists(_) | Error::Conflict(_) => (StatusCode::CONFLICT, 102),
-        Error::PreconditionFailed(_) => (StatusCode::PRECONDITION_FAILED, 412),
-        Error::Locked => (StatusCode::LOCKED, 423),
-        Error::QuotaExceeded => (StatusCode::INSUFFICIENT_STORAGE, 507),
-        Error::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, 413),
-        Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, 429),
-        Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, 996),
+        Error::Unauthenticated => 997,
+        Error::NotFound => 998,
+        Error::PermissionDenied => 403,
+        Error::InvalidInput { .. } => 101,
+        Error::AlreadyExists(_) | Error::Conflict(_) => 102,
+        Error::PreconditionFailed(_) => 412,
+        Error::Locked => 423,
+        Error::QuotaExceeded => 507,
+        Error::PayloadTooLarge => 413,
+        Error::RateLimited { .. } => 429,
+        Error::Internal(_) => 996,
+    }
+}
+
+/// The HTTP status v2 answers a failure's OCS code with, by Nextcloud's rule (its
+/// `V2Response`): 997 → 401, 998 → 404, 996 and 999 → 500, any other code outside 200–600
+/// (the provisioning API's 101, 102, 104 …) → 400, else the code itself.
+pub fn v2_http_status(code: u32) -> StatusCode {
+    match code {
+        997 => StatusCode::UNAUTHORIZED,
+        998 => StatusCode::NOT_FOUND,
+        996 | 999 => StatusCode::INTERNAL_SERVER_ERROR,
+        c if !(200..=600).contains(&c) => StatusCode::BAD_REQUEST,
+        c => u16::try_from(c)
+            .ok()
+            .and_then(|c| StatusCode::from_u16(c).ok())
+            .unwrap_or(StatusCode::BAD_REQUEST),
     }
 }
 
@@ -29,10 +46,10 @@ pub fn ocs_error(ocs: &Ocs, error: &Error) -> Response {
     if let Error::Internal(detail) = error {
         tracing::error!(error = %detail, "internal error");
     }
-    let (http, code) = ocs_code(error);
-    let mut response = ocs.fail(http, code, &error.public_message());
+    let code = ocs_code(error);
+    let mut response = ocs.fail(code, &error.public_message());
     ferry_http::errors::add_retry_after(response.headers_mut(), error);
-    if http == StatusCode::UNAUTHORIZED
+    if code == 997
         && let Ok(v) = ferry_http::credentials::BASIC_CHALLENGE.parse()
     {
         response
@@ -51,10 +68,10 @@ mod tests {
         let table = [
             (Error::Unauthenticated, 401, 997),
             (Error::NotFound, 404, 998),
-            (Error::PermissionDenied, 403, 105),
+            (Error::PermissionDenied, 403, 403),
             (Error::invalid("x", "y"), 400, 101),
-            (Error::AlreadyExists("x".into()), 409, 102),
-            (Error::Conflict("x".into()), 409, 102),
+            (Error::AlreadyExists("x".into()), 400, 102),
+            (Error::Conflict("x".into()), 400, 102),
             (Error::PreconditionFailed("x".into()), 412, 412),
             (Error::Locked, 423, 423),
             (Error::QuotaExceeded, 507, 507),
@@ -69,11 +86,10 @@ mod tests {
             (Error::internal("x"), 500, 996),
         ];
         for (error, http, code) in table {
-            assert_eq!(
-                ocs_code(&error),
-                (StatusCode::from_u16(http).unwrap_or_default(), code),
-                "{error:?}"
-            );
+            assert_eq!(ocs_code(&error), code, "{error:?}");
+            assert_eq!(v2_http_status(code).as_u16(), http, "{error:?}");
         }
+        assert_eq!(v2_http_status(104).as_u16(), 400);
+        assert_eq!(v2_http_status(999).as_u16(), 500);
     }
 }

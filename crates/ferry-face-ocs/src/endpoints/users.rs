@@ -10,7 +10,7 @@ use ferry_core::provisioning::NewProvisionedAccount;
 use ferry_core::users::{AccountChange, ProfileChange};
 use ferry_core::{Actor, Error, GroupId, UserId};
 use ferry_http::AppState;
-use http::{HeaderMap, StatusCode};
+use http::HeaderMap;
 use serde_json::json;
 
 use super::caller;
@@ -49,7 +49,7 @@ pub(crate) async fn group_id(
 ) -> Result<GroupId, Response> {
     match state.ferry.group_by_key(actor, key).await {
         Ok(id) => Ok(id),
-        Err(Error::NotFound) => Err(ocs.fail(StatusCode::NOT_FOUND, 104, "group does not exist")),
+        Err(Error::NotFound) => Err(ocs.fail(104, "group does not exist")),
         Err(e) => Err(ocs_error(ocs, &e)),
     }
 }

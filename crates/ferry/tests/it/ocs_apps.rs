@@ -145,7 +145,7 @@ async fn only_administrators_see_or_switch_apps() {
     s.add_user("plain@example.com", 0).await;
     let p = Some("plain@example.com");
     let (status, body) = call(&s, Method::GET, V2, p, Body::None).await;
-    failed(status, &body, 403, 105);
+    failed(status, &body, 403, 403);
     for method in [Method::POST, Method::DELETE] {
         let (status, body) = call(&s, method, &format!("{V2}/fullio"), p, Body::None).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");

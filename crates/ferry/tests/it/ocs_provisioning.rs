@@ -166,7 +166,7 @@ async fn users_are_created_listed_read_edited_and_deleted() {
         Body::Json(json!({"userid": "carol", "password": PASSWORD})),
     )
     .await;
-    failed(status, &body, 409, 102);
+    failed(status, &body, 400, 102);
     // Parameters in the query string, as nc-py-api sends most.
     let (status, body) = call(
         &server,
@@ -437,7 +437,7 @@ async fn bad_input_is_a_4xx_in_the_envelope() {
             Method::POST,
             format!("{V2}/cloud/users"),
             Body::Json(json!({"userid": "ok1", "password": PASSWORD, "groups": ["nope"]})),
-            404,
+            400,
             104,
         ),
         (
@@ -479,21 +479,21 @@ async fn bad_input_is_a_4xx_in_the_envelope() {
             Method::GET,
             format!("{V2}/cloud/groups/nope"),
             Body::None,
-            404,
+            400,
             104,
         ),
         (
             Method::GET,
             format!("{V2}/cloud/groups/nope/subadmins"),
             Body::None,
-            404,
+            400,
             104,
         ),
         (
             Method::DELETE,
             format!("{V2}/cloud/groups/nope"),
             Body::None,
-            404,
+            400,
             104,
         ),
         (
@@ -507,7 +507,7 @@ async fn bad_input_is_a_4xx_in_the_envelope() {
             Method::POST,
             format!("{V2}/cloud/users/admin/groups"),
             Body::Form(&[("groupid", "nope")]),
-            404,
+            400,
             104,
         ),
         (
@@ -603,7 +603,7 @@ async fn groups_members_and_subadmins_in_json_and_xml() {
         Body::Json(json!({"groupid": "ops"})),
     )
     .await;
-    failed(status, &body, 409, 102);
+    failed(status, &body, 400, 102);
     let (_, body) = call(
         &server,
         Method::GET,
@@ -819,7 +819,8 @@ async fn groups_members_and_subadmins_in_json_and_xml() {
         false,
     )
     .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Nextcloud's v2 rule: an OCS code below 200 is HTTP 400.
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(xml.contains("<statuscode>104</statuscode>"), "{xml}");
     let (status, xml) = call_raw(
         &server,
@@ -990,7 +991,7 @@ async fn subadmins_manage_their_members_and_others_are_refused() {
             Body::None,
         )
         .await;
-        failed(status, &body, 403, 105);
+        failed(status, &body, 403, 403);
         let (status, body) = call(
             &server,
             Method::PUT,
@@ -999,7 +1000,7 @@ async fn subadmins_manage_their_members_and_others_are_refused() {
             Body::None,
         )
         .await;
-        failed(status, &body, 403, 105);
+        failed(status, &body, 403, 403);
     }
     // She adds an outsider to her group, but not to a group she does not administer.
     let (status, body) = call(
@@ -1019,7 +1020,7 @@ async fn subadmins_manage_their_members_and_others_are_refused() {
         Body::None,
     )
     .await;
-    failed(status, &body, 404, 104);
+    failed(status, &body, 400, 104);
     // She creates accounts only inside her groups, and appoints no subadmins.
     let (status, body) = call(
         &server,
@@ -1031,7 +1032,7 @@ async fn subadmins_manage_their_members_and_others_are_refused() {
     .await;
     failed(status, &body, 400, 101);
     let (status, body) = call(&server, Method::POST, &format!("{V2}/cloud/users"), g, Body::Json(json!({"userid": "kim", "password": PASSWORD, "groups": ["team"], "subadmin": ["team"]}))).await;
-    failed(status, &body, 403, 105);
+    failed(status, &body, 403, 403);
     let (status, body) = call(
         &server,
         Method::POST,
@@ -1049,7 +1050,7 @@ async fn subadmins_manage_their_members_and_others_are_refused() {
         Body::None,
     )
     .await;
-    failed(status, &body, 403, 105);
+    failed(status, &body, 403, 403);
     let (status, body) = call(
         &server,
         Method::DELETE,
@@ -1067,7 +1068,7 @@ async fn subadmins_manage_their_members_and_others_are_refused() {
         Body::None,
     )
     .await;
-    failed(status, &body, 403, 105);
+    failed(status, &body, 403, 403);
     let (status, body) = call(
         &server,
         Method::DELETE,
@@ -1076,7 +1077,7 @@ async fn subadmins_manage_their_members_and_others_are_refused() {
         Body::None,
     )
     .await;
-    failed(status, &body, 403, 105);
+    failed(status, &body, 403, 403);
 
     // A plain user reads and edits only themself; v1 answers the refusal with HTTP 200.
     let j = Some("judy");
@@ -1088,7 +1089,7 @@ async fn subadmins_manage_their_members_and_others_are_refused() {
         Body::None,
     )
     .await;
-    failed(status, &body, 403, 105);
+    failed(status, &body, 403, 403);
     let (status, body) = call(
         &server,
         Method::GET,
@@ -1097,7 +1098,7 @@ async fn subadmins_manage_their_members_and_others_are_refused() {
         Body::None,
     )
     .await;
-    failed(status, &body, 200, 105);
+    failed(status, &body, 200, 403);
     let (status, body) = call(
         &server,
         Method::GET,
@@ -1137,7 +1138,7 @@ async fn subadmins_manage_their_members_and_others_are_refused() {
             Body::None,
         )
         .await;
-        failed(status, &body, 403, 105);
+        failed(status, &body, 403, 403);
     }
     // Her own groups only; another group does not exist for her.
     let (_, body) = call(
@@ -1157,7 +1158,7 @@ async fn subadmins_manage_their_members_and_others_are_refused() {
         Body::None,
     )
     .await;
-    failed(status, &body, 404, 104);
+    failed(status, &body, 400, 104);
 }
 
 #[tokio::test]
@@ -1349,7 +1350,7 @@ async fn cloud_user_shares_the_provisioning_rendering() {
 }
 
 /// Every provisioning route: 401 (997) without credentials on both versions, and an
-/// administrator's Read-scoped API key reads but changes nothing (403, 105).
+/// administrator's Read-scoped API key reads but changes nothing (403, 403).
 #[tokio::test]
 async fn no_credentials_and_read_keys_change_nothing() {
     let server = TestServer::start().await;
@@ -1446,7 +1447,7 @@ async fn no_credentials_and_read_keys_change_nothing() {
         let resp = with_key(method, path).await.unwrap();
         let status = resp.status();
         let body: Value = resp.json().await.unwrap();
-        failed(status, &body, 403, 105);
+        failed(status, &body, 403, 403);
     }
     // Nothing changed.
     let (_, body) = call(
