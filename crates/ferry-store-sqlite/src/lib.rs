@@ -22,9 +22,6 @@ const MAX_CONNECTIONS: u32 = 8;
 /// Prepared statements kept per connection.
 const STATEMENT_CACHE: usize = 512;
 
-/// Rows a connection's thread may hand over before the reader takes them.
-const ROW_BUFFER: usize = 4096;
-
 /// How long a writer waits for another writer's lock before giving up with an error.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -77,11 +74,7 @@ impl SqliteStore {
             .busy_timeout(BUSY_TIMEOUT)
             // Every statement Ferry runs stays prepared (sqlx's default of 100 is fewer than
             // the store's statements, and an evicted one is prepared again on its next use).
-            .statement_cache_capacity(STATEMENT_CACHE)
-            // Rows cross from the connection's thread in batches this large before it waits
-            // for the reader: a folder listing is thousands of rows, and with sqlx's default
-            // of 50 the two threads woke each other every few rows.
-            .row_buffer_size(ROW_BUFFER);
+            .statement_cache_capacity(STATEMENT_CACHE);
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             // A file on local disk does not drop connections the way a network does; the

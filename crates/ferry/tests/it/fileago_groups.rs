@@ -3,31 +3,10 @@
 //! workspace through the file API.
 
 use ferry_core::Actor;
-use ferry_core::accounts::NewUser;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::harness::{PASSWORD, Session, TestServer, assert_error};
-
-/// An administrator, logged in.
-async fn admin(server: &TestServer) -> Session {
-    server
-        .ferry
-        .create_user(
-            &Actor::System,
-            NewUser {
-                username: "root@example.com".into(),
-                email: Some("root@example.com".into()),
-                display_name: "Root Admin".into(),
-                password: PASSWORD.into(),
-                is_admin: true,
-                quota_bytes: 0,
-            },
-        )
-        .await
-        .unwrap();
-    server.login("root@example.com").await
-}
+use crate::harness::{Session, TestServer, assert_error};
 
 async fn send(
     server: &TestServer,
@@ -86,7 +65,7 @@ async fn add(
 #[tokio::test]
 async fn admins_create_read_update_and_list_groups() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let (status, body) = server
         .post(
             "/api/admin/groups",
@@ -151,7 +130,7 @@ async fn admins_create_read_update_and_list_groups() {
 #[tokio::test]
 async fn bad_group_input_is_a_4xx_and_changes_nothing() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let group = make_group(&server, &root, "Sales", 0).await;
     for body in [
         json!({"name": "ab"}),
@@ -214,7 +193,7 @@ async fn bad_group_input_is_a_4xx_and_changes_nothing() {
 #[tokio::test]
 async fn only_admins_use_the_admin_routes() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let group = make_group(&server, &root, "Sales", 0).await;
     let alice = server.user("alice@example.com").await;
     // Even a group administrator is no administrator.
@@ -282,7 +261,7 @@ async fn only_admins_use_the_admin_routes() {
 #[tokio::test]
 async fn group_admins_manage_members_and_members_only_read() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let group = make_group(&server, &root, "Sales", 0).await;
     let other = make_group(&server, &root, "Support", 0).await;
     let alice = server.user("alice@example.com").await;
@@ -569,7 +548,7 @@ async fn group_admins_manage_members_and_members_only_read() {
 #[tokio::test]
 async fn admin_member_routes_and_user_groups() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let sales = make_group(&server, &root, "Sales", 0).await;
     let support = make_group(&server, &root, "Support", 0).await;
     let alice = server.user("alice@example.com").await;
@@ -668,7 +647,7 @@ async fn admin_member_routes_and_user_groups() {
 #[tokio::test]
 async fn broadcast_messages_are_recorded_once_per_member() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let group = make_group(&server, &root, "Sales", 0).await;
     let put = format!("/api/admin/groups/{group}");
     // No members: nothing to record.
@@ -713,7 +692,7 @@ async fn broadcast_messages_are_recorded_once_per_member() {
 #[tokio::test]
 async fn group_tags_need_membership_and_a_valid_class() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let group = make_group(&server, &root, "Sales", 0).await;
     let alice = server.user("alice@example.com").await;
     let bob = server.user("bob@example.com").await;
@@ -789,7 +768,7 @@ async fn group_tags_need_membership_and_a_valid_class() {
 #[tokio::test]
 async fn memberships_govern_the_group_workspace() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let group = make_group(&server, &root, "Sales", 0).await;
     let writer = server.user("writer@example.com").await;
     let reader = server.user("reader@example.com").await;
@@ -955,7 +934,7 @@ async fn memberships_govern_the_group_workspace() {
 #[tokio::test]
 async fn group_quota_counts_the_group_workspace() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let group = make_group(&server, &root, "Sales", 10).await;
     let writer = server.user("writer@example.com").await;
     add(
@@ -1013,7 +992,7 @@ async fn group_quota_counts_the_group_workspace() {
 #[tokio::test]
 async fn deleting_a_group_needs_confirmation_and_can_transfer_its_files() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let sales = make_group(&server, &root, "Sales", 0).await;
     let alice = server.user("alice@example.com").await;
     add(
@@ -1142,7 +1121,7 @@ async fn deleting_a_group_needs_confirmation_and_can_transfer_its_files() {
 #[tokio::test]
 async fn share_copy_with_a_group_lands_in_its_incoming_folder() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let group = make_group(&server, &root, "Sales", 0).await;
     let alice = server.user("alice@example.com").await;
     let bob = server.user("bob@example.com").await;
@@ -1181,7 +1160,7 @@ async fn groups_work_end_to_end_on_postgres() {
         .await
         .unwrap();
     let server = TestServer::start_on(std::sync::Arc::new(store)).await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let group = make_group(&server, &root, "Sales", 6).await;
     let alice = server.user("alice@example.com").await;
     let bob = server.user("bob@example.com").await;

@@ -3,31 +3,10 @@
 //! answered 4xx in the `{data, meta}` envelope, and teams being the very groups FileAgo
 //! shows (members added on either face are members on both).
 
-use ferry_core::Actor;
-use ferry_core::accounts::NewUser;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::harness::{PASSWORD, Session, TestServer};
-
-async fn admin(server: &TestServer) -> Session {
-    server
-        .ferry
-        .create_user(
-            &Actor::System,
-            NewUser {
-                username: "root@example.com".into(),
-                email: Some("root@example.com".into()),
-                display_name: "Root Admin".into(),
-                password: PASSWORD.into(),
-                is_admin: true,
-                quota_bytes: 0,
-            },
-        )
-        .await
-        .unwrap();
-    server.login("root@example.com").await
-}
+use crate::harness::{Session, TestServer};
 
 async fn call(
     server: &TestServer,
@@ -219,7 +198,7 @@ async fn every_endpoint(server: &TestServer, token: &str, member: &Session, memb
 #[tokio::test]
 async fn every_endpoint_with_a_session_token() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let member = server.user("mia@example.com").await;
     every_endpoint(&server, &root.token, &member, &member.uuid).await;
 }
@@ -227,7 +206,7 @@ async fn every_endpoint_with_a_session_token() {
 #[tokio::test]
 async fn every_endpoint_with_an_api_key_and_rate_limit_headers() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let member = server.user("mia@example.com").await;
     let key = key(&server, &root.token, json!(["read", "write"])).await;
     every_endpoint(&server, &key, &member, &member.uuid).await;
@@ -260,7 +239,7 @@ async fn every_endpoint_with_an_api_key_and_rate_limit_headers() {
 #[tokio::test]
 async fn a_read_key_changes_nothing() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let member = server.user("mia@example.com").await;
     let id = create_team(&server, &root.token, "Sales Team").await;
     let read = key(&server, &root.token, json!(["read"])).await;
@@ -335,7 +314,7 @@ async fn a_read_key_changes_nothing() {
 #[tokio::test]
 async fn members_see_their_teams_and_others_see_none() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let mia = server.user("mia@example.com").await;
     let ned = server.user("ned@example.com").await;
     let sales = create_team(&server, &root.token, "Sales Team").await;
@@ -489,7 +468,7 @@ async fn members_see_their_teams_and_others_see_none() {
 #[tokio::test]
 async fn teams_are_fileago_groups_and_members_are_shared() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let mia = server.user("mia@example.com").await;
     let ned = server.user("ned@example.com").await;
     let team = create_team(&server, &root.token, "Field Team").await;
@@ -590,7 +569,7 @@ async fn teams_are_fileago_groups_and_members_are_shared() {
 #[tokio::test]
 async fn bad_input_is_a_4xx_and_makes_nothing() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let mia = server.user("mia@example.com").await;
     let team = create_team(&server, &root.token, "Sales Team").await;
     let t = root.token.as_str();

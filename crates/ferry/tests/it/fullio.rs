@@ -2,31 +2,10 @@
 //! enable/disable, capabilities) and groups (CRUD, members, the permission object and how it
 //! governs the group's workspace through FileAgo), cross-face, credentials and bad input.
 
-use ferry_core::Actor;
-use ferry_core::accounts::NewUser;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::harness::{PASSWORD, Session, TestServer};
-
-async fn admin(server: &TestServer) -> Session {
-    server
-        .ferry
-        .create_user(
-            &Actor::System,
-            NewUser {
-                username: "root@example.com".into(),
-                email: Some("root@example.com".into()),
-                display_name: "Root Admin".into(),
-                password: PASSWORD.into(),
-                is_admin: true,
-                quota_bytes: 0,
-            },
-        )
-        .await
-        .unwrap();
-    server.login("root@example.com").await
-}
 
 async fn call(
     server: &TestServer,
@@ -88,7 +67,7 @@ async fn make_group(server: &TestServer, root: &Session, id: &str, name: &str) -
 #[tokio::test]
 async fn users_are_created_read_updated_listed_and_deleted() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     make_group(&server, &root, "developers", "Development Team").await;
     let jane = make_user(
         &server,
@@ -196,7 +175,7 @@ async fn users_are_created_read_updated_listed_and_deleted() {
 #[tokio::test]
 async fn quota_used_follows_uploads_through_fileago() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     make_user(&server, &root, "quinn", json!({"quota": 1000})).await;
     let quinn = server.login("quinn").await;
     let (status, body) = server
@@ -223,7 +202,7 @@ async fn quota_used_follows_uploads_through_fileago() {
 #[tokio::test]
 async fn users_page_search_and_filter_by_group() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     make_group(&server, &root, "ops", "Operations").await;
     for i in 0..7 {
         let groups = if i % 2 == 0 {
@@ -316,7 +295,7 @@ async fn users_page_search_and_filter_by_group() {
 #[tokio::test]
 async fn disable_enable_and_capabilities() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     make_group(&server, &root, "writers", "Writers").await;
     make_user(&server, &root, "dana", json!({"groups": ["writers"]})).await;
     let dana = server.login("dana").await;
@@ -379,7 +358,7 @@ async fn disable_enable_and_capabilities() {
 #[tokio::test]
 async fn groups_are_created_listed_updated_and_deleted() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let g = make_group(&server, &root, "developers", "Development Team").await;
     assert_eq!(g["id"], "developers");
     assert_eq!(g["displayName"], "Development Team");
@@ -482,7 +461,7 @@ async fn groups_are_created_listed_updated_and_deleted() {
 #[tokio::test]
 async fn members_are_added_all_or_nothing_and_removed() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     make_group(&server, &root, "team", "The Team").await;
     make_user(&server, &root, "ann", json!({})).await;
     make_user(&server, &root, "ben", json!({})).await;
@@ -565,7 +544,7 @@ async fn members_are_added_all_or_nothing_and_removed() {
 #[tokio::test]
 async fn permissions_govern_fileago_and_file_access() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let g = make_group(&server, &root, "docs", "Documents Team").await;
     let group_uuid = g["uuid"].as_str().unwrap().to_owned();
     let carl = make_user(&server, &root, "carl", json!({"groups": ["docs"]})).await;
@@ -720,7 +699,7 @@ async fn permissions_govern_fileago_and_file_access() {
 #[tokio::test]
 async fn the_faces_share_users_and_groups() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     // A user made through the FileAgo admin API is listed by /v1/users.
     let (status, body) = server
         .post(
@@ -778,7 +757,7 @@ async fn the_faces_share_users_and_groups() {
 #[tokio::test]
 async fn credentials_and_bad_input_answer_4xx_in_the_envelope() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     make_group(&server, &root, "g1", "Group One").await;
     // No credentials, a wrong token.
     for path in ["/v1/users", "/v1/groups", "/v1/users/root@example.com"] {
@@ -935,7 +914,7 @@ async fn credentials_and_bad_input_answer_4xx_in_the_envelope() {
 #[tokio::test]
 async fn past_the_rate_limit_a_key_gets_429_in_the_fullio_envelope() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     let (status, body) = call(
         &server,
         Method::POST,
@@ -973,7 +952,7 @@ async fn past_the_rate_limit_a_key_gets_429_in_the_fullio_envelope() {
 #[tokio::test]
 async fn a_users_groups_are_added_and_removed_from_the_user_side() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     make_group(&server, &root, "alpha", "Alpha Team").await;
     make_group(&server, &root, "beta", "Beta Team").await;
     make_user(&server, &root, "erin", json!({"groups": ["alpha"]})).await;
@@ -1041,7 +1020,7 @@ async fn a_users_groups_are_added_and_removed_from_the_user_side() {
 #[tokio::test]
 async fn permissions_set_on_an_empty_group_hold_for_its_first_members() {
     let server = TestServer::start().await;
-    let root = admin(&server).await;
+    let root = server.root_admin().await;
     make_group(&server, &root, "empty", "Empty Team").await;
     make_user(&server, &root, "ann", json!({})).await;
     let object = json!({"files": {"create": true, "update": true, "delete": false, "share": false}, "admin": false});

@@ -113,6 +113,25 @@ impl TestServer {
         }
     }
 
+    /// An administrator, `root@example.com`, logged in.
+    pub async fn root_admin(&self) -> Session {
+        self.ferry
+            .create_user(
+                &Actor::System,
+                NewUser {
+                    username: "root@example.com".into(),
+                    email: Some("root@example.com".into()),
+                    display_name: "Root Admin".into(),
+                    password: PASSWORD.into(),
+                    is_admin: true,
+                    quota_bytes: 0,
+                },
+            )
+            .await
+            .unwrap();
+        self.login("root@example.com").await
+    }
+
     /// Makes a user (as the admin CLI would) and returns its id.
     pub async fn add_user(&self, email: &str, quota_bytes: i64) -> String {
         let user = self

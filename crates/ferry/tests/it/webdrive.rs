@@ -2,31 +2,10 @@
 //! POST, DELETE), and the same WebDAV engine serving each at `/webdrive/{endpoint}/` over
 //! the owner's files, with the caller's usual access.
 
-use ferry_core::Actor;
-use ferry_core::accounts::NewUser;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::harness::{PASSWORD, Session, TestServer, assert_error};
-
-async fn admin(server: &TestServer) -> Session {
-    server
-        .ferry
-        .create_user(
-            &Actor::System,
-            NewUser {
-                username: "root@example.com".into(),
-                email: Some("root@example.com".into()),
-                display_name: "Root Admin".into(),
-                password: PASSWORD.into(),
-                is_admin: true,
-                quota_bytes: 0,
-            },
-        )
-        .await
-        .unwrap();
-    server.login("root@example.com").await
-}
 
 async fn call(
     s: &TestServer,
@@ -62,18 +41,24 @@ async fn drive(
     (resp.status(), resp.text().await.unwrap())
 }
 
-/// A group with `lead` as its administrator, `reader` with read access only and `writer`
-/// with read, write and delete access; returns the group's uuid.
-async fn team(s: &TestServer, root: &Session, lead: &str, reader: &str, writer: &str) -> String {
+/// A group with lead@ as its administrator, reader@ with read access only and writer@
+/// with read, write and delete access (all @example.com); returns the group's uuid and
+/// the administrator's session.
+async fn team(s: &TestServer) -> (String, Session) {
+    let root = s.root_admin().await;
+    let lead = s.add_user("lead@example.com", 0).await;
+    let reader = s.add_user("reader@example.com", 0).await;
+    let writer = s.add_user("writer@example.com", 0).await;
+    let root = &root;
     let (status, body) = s
         .post("/api/admin/groups", root, json!({"name": "Sales Team"}))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let group = body["data"]["group_uuid"].as_str().unwrap().to_owned();
     for (user, node, is_admin) in [
-        (lead, vec!["read", "write", "delete", "download"], true),
-        (reader, vec!["read", "download"], false),
-        (writer, vec!["read", "write", "delete", "download"], false),
+        (&lead, vec!["read", "write", "delete", "download"], true),
+        (&reader, vec!["read", "download"], false),
+        (&writer, vec!["read", "write", "delete", "download"], false),
     ] {
         let (status, body) = s
             .post(
@@ -87,7 +72,7 @@ async fn team(s: &TestServer, root: &Session, lead: &str, reader: &str, writer: 
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
-    group
+    (group, s.login("lead@example.com").await)
 }
 
 #[tokio::test]
@@ -225,13 +210,9 @@ async fn a_user_configures_their_endpoint_and_mounts_their_files() {
 #[tokio::test]
 async fn a_group_endpoint_serves_the_group_workspace_with_member_permissions() {
     let s = TestServer::start().await;
-    let root = admin(&s).await;
-    let lead_id = s.add_user("lead@example.com", 0).await;
-    let reader_id = s.add_user("reader@example.com", 0).await;
-    let writer_id = s.add_user("writer@example.com", 0).await;
+    let (group, lead) = team(&s).await;
     s.add_user("stranger@example.com", 0).await;
-    let group = team(&s, &root, &lead_id, &reader_id, &writer_id).await;
-    let lead = s.login("lead@example.com").await;
+    let root = s.login("root@example.com").await;
     let reader = s.login("reader@example.com").await;
     let stranger = s.login("stranger@example.com").await;
     let path = format!("/api/groups/{group}/webdrive");
@@ -367,12 +348,7 @@ async fn litmus_passes_basic_and_copymove_on_a_group_endpoint() {
         return;
     }
     let s = TestServer::start().await;
-    let root = admin(&s).await;
-    let lead_id = s.add_user("lead@example.com", 0).await;
-    let reader_id = s.add_user("reader@example.com", 0).await;
-    let writer_id = s.add_user("writer@example.com", 0).await;
-    let group = team(&s, &root, &lead_id, &reader_id, &writer_id).await;
-    let lead = s.login("lead@example.com").await;
+    let (group, lead) = team(&s).await;
     let (status, _) = s
         .post(
             &format!("/api/groups/{group}/webdrive"),
