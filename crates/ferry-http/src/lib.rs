@@ -8,6 +8,7 @@ pub mod body;
 pub mod content;
 pub mod credentials;
 pub mod errors;
+pub mod proxies;
 pub mod state;
 
 pub use state::AppState;

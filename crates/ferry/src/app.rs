@@ -40,6 +40,11 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             crate::rate_limit::limit_requests,
         ))
+        // Outermost of the three: the gate and the limit see the client behind a proxy.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::client_address::real_client_address,
+        ))
         .with_state(state)
         .layer(CatchPanicLayer::new())
         .layer(

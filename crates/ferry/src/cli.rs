@@ -73,6 +73,10 @@ pub struct ServeArgs {
     /// API key (WebDAV and file transfers are not counted).
     #[arg(long, env = "FERRY_API_RATE_LIMIT", default_value = "600")]
     pub api_rate_limit: String,
+    /// Reverse proxies (addresses or blocks such as 10.0.0.0/8, comma-separated) whose
+    /// X-Forwarded-For names the client; none by default.
+    #[arg(long, env = "FERRY_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod admin_groups;
 pub mod app;
 pub mod cli;
+pub mod client_address;
 pub mod faces;
 pub mod feature_gate;
 pub mod rate_limit;

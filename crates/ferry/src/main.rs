@@ -4,7 +4,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use ferry::cli::{Cli, Command};
-use ferry::settings::{ServeSettings, parse_listen, parse_public_url, parse_rate_limit};
+use ferry::settings::{
+    ServeSettings, parse_listen, parse_public_url, parse_rate_limit, parse_trusted_proxies,
+};
 use tracing_subscriber::EnvFilter;
 
 fn init_logging() {
@@ -57,6 +59,10 @@ async fn main() -> ExitCode {
                 Ok(n) => n,
                 Err(e) => return fail(&e),
             };
+            let trusted_proxies = match parse_trusted_proxies(&args.trusted_proxies) {
+                Ok(t) => t,
+                Err(e) => return fail(&e),
+            };
             let admin_password = std::env::var("FERRY_ADMIN_PASSWORD")
                 .ok()
                 .filter(|p| !p.is_empty());
@@ -67,6 +73,7 @@ async fn main() -> ExitCode {
                 admin_password,
                 api_key_rate_limit,
                 api_rate_limit,
+                trusted_proxies,
             })
             .await
         }

@@ -50,7 +50,8 @@ pub async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
         database = ferry.meta_backend(),
         "ferry is serving"
     );
-    let state = AppState::new(ferry, settings.public_url.clone());
+    let state = AppState::new(ferry, settings.public_url.clone())
+        .with_trusted_proxies(settings.trusted_proxies.clone());
     let result = run(listener, state, shutdown_signal()).await;
     sweeper.abort();
     result

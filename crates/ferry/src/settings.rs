@@ -64,6 +64,8 @@ pub struct ServeSettings {
     pub api_key_rate_limit: u32,
     /// API requests one session, login or address may make per minute without a key.
     pub api_rate_limit: u32,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: ferry_http::proxies::TrustedProxies,
 }
 
 pub fn parse_database(
@@ -139,6 +141,13 @@ pub fn parse_rate_limit(
         .ok()
         .filter(|n| *n > 0)
         .ok_or_else(|| bad(flag, env, value, "must be a whole number above 0"))
+}
+
+pub fn parse_trusted_proxies(
+    value: &str,
+) -> Result<ferry_http::proxies::TrustedProxies, SettingError> {
+    ferry_http::proxies::TrustedProxies::parse(value)
+        .map_err(|reason| bad("--trusted-proxies", "FERRY_TRUSTED_PROXIES", value, reason))
 }
 
 pub fn parse_listen(value: &str) -> Result<SocketAddr, SettingError> {

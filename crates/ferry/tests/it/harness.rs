@@ -8,6 +8,7 @@ use ferry_core::accounts::NewUser;
 use ferry_core::ports::MetaStore;
 use ferry_core::{Actor, Clock, CoreSettings, Durability, Ferry, ManualClock, SystemClock};
 use ferry_http::AppState;
+use ferry_http::proxies::TrustedProxies;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -43,6 +44,14 @@ impl TestServer {
 
     /// As [`TestServer::start`], with the stores' durability and the core's settings chosen.
     pub async fn start_configured(durability: Durability, core: CoreSettings) -> TestServer {
+        Self::start_full(durability, core, TrustedProxies::default()).await
+    }
+
+    async fn start_full(
+        durability: Durability,
+        core: CoreSettings,
+        proxies: TrustedProxies,
+    ) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let stores = StoreSettings {
             data_dir: dir.path().to_path_buf(),
@@ -54,7 +63,7 @@ impl TestServer {
         let ferry = ferry::wiring::open_ferry_with(&stores, clock.clone(), core)
             .await
             .unwrap();
-        Self::serve(ferry, clock, dir).await
+        Self::serve_with(ferry, clock, dir, proxies).await
     }
 
     /// Stops this server and starts a new one on the same data folder and clock, as a
@@ -92,10 +101,25 @@ impl TestServer {
     }
 
     async fn serve(ferry: Ferry, clock: Arc<ManualClock>, dir: tempfile::TempDir) -> TestServer {
+        Self::serve_with(ferry, clock, dir, TrustedProxies::default()).await
+    }
+
+    /// A server like [`TestServer::start`] that believes `X-Forwarded-For` from `proxies`.
+    pub async fn start_behind(proxies: &str) -> TestServer {
+        let trusted = TrustedProxies::parse(proxies).unwrap();
+        Self::start_full(Durability::Strict, CoreSettings::default(), trusted).await
+    }
+
+    async fn serve_with(
+        ferry: Ferry,
+        clock: Arc<ManualClock>,
+        dir: tempfile::TempDir,
+        proxies: TrustedProxies,
+    ) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let state = AppState::new(ferry.clone(), url.clone());
+        let state = AppState::new(ferry.clone(), url.clone()).with_trusted_proxies(proxies);
         tokio::spawn(ferry::serve::run(listener, state, async move {
             let _ = stopped.await;
         }));

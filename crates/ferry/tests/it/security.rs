@@ -661,3 +661,68 @@ async fn basic_logins_go_through_the_same_guard() {
     let resp = dav_propfind(&server, "alice@example.com", PASSWORD).await;
     assert_eq!(resp.status(), StatusCode::MULTI_STATUS);
 }
+
+async fn failed_login_from(server: &TestServer, forwarded_for: &str) -> StatusCode {
+    server
+        .client
+        .post(format!("{}/auth", server.url))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"username": "nobody@example.com", "password": "Wrong-passw0rd"}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// Behind a trusted proxy the guard counts per client (from `X-Forwarded-For`), so one
+/// client's guessing does not lock out everyone behind the proxy; without trust the header
+/// changes nothing.
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_guard_counts_per_client() {
+    let server = TestServer::start_behind("127.0.0.1").await;
+    server.add_user("alice@example.com", 0).await;
+    for _ in 0..ferry_core::security::LOGIN_FAILURE_LIMIT {
+        assert_eq!(
+            failed_login_from(&server, "203.0.113.5").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        failed_login_from(&server, "203.0.113.5").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // A spoofed hop to the left of the real one changes nothing.
+    assert_eq!(
+        failed_login_from(&server, "198.51.100.1, 203.0.113.5").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another client behind the same proxy logs in, and its address is in the history.
+    let resp = server
+        .client
+        .post(format!("{}/auth", server.url))
+        .header("x-forwarded-for", "198.51.100.9")
+        .json(&json!({"username": "alice@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let alice = server.login("alice@example.com").await;
+    let events = history(&server, &alice).await;
+    assert!(
+        events
+            .iter()
+            .any(|e| e.to_string().contains("198.51.100.9")),
+        "{events:?}"
+    );
+
+    // Not trusted: every request is the connection's address, whatever the header says.
+    let server = TestServer::start().await;
+    for i in 0..ferry_core::security::LOGIN_FAILURE_LIMIT {
+        let status = failed_login_from(&server, &format!("203.0.113.{i}")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        failed_login_from(&server, "192.0.2.77").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
