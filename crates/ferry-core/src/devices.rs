@@ -212,8 +212,10 @@ impl Ferry {
         login: &str,
         password: &str,
         device: &str,
+        client_ip: Option<std::net::IpAddr>,
     ) -> Result<()> {
-        let actor = self.authenticate_password(login, password).await?;
+        // The sign-in page is a password login like any other: through the guard.
+        let actor = self.authenticate_basic(login, password, client_ip).await?;
         let Actor::User(user) = actor else {
             return Err(Error::Unauthenticated);
         };

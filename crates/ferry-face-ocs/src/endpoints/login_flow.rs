@@ -95,6 +95,7 @@ pub async fn page(State(state): State<AppState>, Path(token): Path<String>) -> R
 pub async fn grant(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    ocs: crate::envelope::Ocs,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -116,7 +117,7 @@ pub async fn grant(
         );
     match state
         .ferry
-        .grant_login_flow(&token, &user, &password, &device)
+        .grant_login_flow(&token, &user, &password, &device, ocs.client_ip)
         .await
     {
         Ok(()) => Html(page_html(
@@ -134,6 +135,18 @@ pub async fn grant(
             Html(page_html("This sign-in link is not valid any more.", None)),
         )
             .into_response(),
+        Err(e @ Error::RateLimited { .. }) => {
+            let mut response = (
+                StatusCode::TOO_MANY_REQUESTS,
+                Html(page_html(
+                    "Too many failed sign-ins. Wait a while, then try again.",
+                    Some(&token),
+                )),
+            )
+                .into_response();
+            ferry_http::errors::add_retry_after(response.headers_mut(), &e);
+            response
+        }
         Err(e) => internal(&e),
     }
 }

@@ -147,7 +147,11 @@ fn a_bad_setting_stops_the_start_with_one_line() {
         ("FERRY_PUBLIC_URL", "example.com", "FERRY_PUBLIC_URL"),
         ("FERRY_DURABILITY", "fast", "FERRY_DURABILITY"),
         ("FERRY_API_RATE_LIMIT", "0", "FERRY_API_RATE_LIMIT"),
-        ("FERRY_TRUSTED_PROXIES", "10.0.0.0/99", "FERRY_TRUSTED_PROXIES"),
+        (
+            "FERRY_TRUSTED_PROXIES",
+            "10.0.0.0/99",
+            "FERRY_TRUSTED_PROXIES",
+        ),
     ] {
         let (ok, _, err) = run(ferry(dir.path()).env(var, value).arg("serve"));
         assert!(!ok, "{var}={value} was accepted");

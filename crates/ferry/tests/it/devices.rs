@@ -254,3 +254,54 @@ impl FormBody for reqwest::RequestBuilder {
             .body(format!("token={token}"))
     }
 }
+
+/// The login-flow sign-in page is a password login like `/auth`: wrong passwords count, and
+/// past the limit the page refuses with Retry-After even the right one.
+#[tokio::test]
+async fn the_sign_in_page_goes_through_the_login_guard() {
+    let server = TestServer::start().await;
+    server.add_user("alice@example.com", 0).await;
+    let start: Value = server
+        .client
+        .post(format!("{}/index.php/login/v2", server.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let login = start["login"].as_str().unwrap().to_owned();
+    let sign_in = |password: String| {
+        let client = server.client.clone();
+        let login = login.clone();
+        async move {
+            client
+                .post(&login)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!("user=alice%40example.com&password={password}"))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for _ in 0..ferry_core::security::LOGIN_FAILURE_LIMIT {
+        assert_eq!(
+            sign_in("nope".into()).await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let refused = sign_in(PASSWORD.into()).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().contains_key("retry-after"));
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Too many failed sign-ins")
+    );
+    server
+        .clock
+        .advance_ms(ferry_core::security::LOGIN_FAILURE_WINDOW_MS + 1);
+    assert_eq!(sign_in(PASSWORD.into()).await.status(), StatusCode::OK);
+}
