@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use ferry_core::{CoreSettings, Ferry, SystemClock};
 use ferry_http::AppState;
 use tokio::net::TcpListener;
@@ -68,6 +69,14 @@ pub async fn run(
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     // With the peer address, so logins can be counted per client (the brute-force guard).
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // Replies are often written in more than one piece (headers, then a streamed body):
+    // with Nagle's algorithm on, the second piece waits for the client's delayed ACK, up to
+    // 40 ms per request.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     let server = axum::serve(listener, service).with_graceful_shutdown(async move {
         shutdown.await;
         let _ = stop_tx.send(true);
