@@ -341,6 +341,8 @@ pub trait MetaTx: Send {
     /// Statistics of the node and of each of its live children, in one query (sizes summed
     /// over the live subtrees).
     async fn node_stats_in(&mut self, id: NodeId) -> Result<Vec<NodeStats>>;
+    /// The node's own row of [`MetaTx::node_stats_in`]; `None` for an unknown node.
+    async fn node_stats_of(&mut self, id: NodeId) -> Result<Option<NodeStats>>;
     /// Stores the client's checksum with a version (`None` clears it).
     async fn set_version_checksum(
         &mut self,

@@ -1634,6 +1634,16 @@ macro_rules! impl_meta_tx {
                     Ok(rows.into_iter().map(NodeStats::from).collect())
                 }
 
+                async fn node_stats_of(&mut self, id: NodeId) -> Result<Option<NodeStats>> {
+                    let row = sqlx::query_as::<_, NodeStatsRow>(sql::NODE_STATS_OF)
+                        .bind(id.as_uuid())
+                        .bind(sql::MAX_DEPTH)
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err(|e| db_err_in("node_stats_of", e))?;
+                    Ok(row.map(NodeStats::from))
+                }
+
                 async fn set_version_checksum(
                     &mut self,
                     node: NodeId,

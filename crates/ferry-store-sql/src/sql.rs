@@ -608,34 +608,47 @@ pub const COPY_DEAD_PROPS: &str = "INSERT INTO dead_props (node_id, namespace, n
 /// its direct members counted. Only child folders are walked (once each, grouped by the
 /// child they start from); the node's own figures are its children's summed, so a folder
 /// of 10,000 files needs no walk and no grouping at all.
+/// The walk and per-child figures [`NODE_STATS_IN`] and [`NODE_STATS_OF`] share.
+macro_rules! node_stats_ctes {
+    () => {
+        concat!(
+            "WITH RECURSIVE tree(top, id, kind, size, depth) AS (",
+            " SELECT c.id, c.id, c.kind, c.size, 1 FROM nodes c",
+            " WHERE c.parent_id = $1 AND c.trashed_ms IS NULL AND c.kind = 'dir'",
+            " UNION ALL SELECT tree.top, c.id, c.kind, c.size, tree.depth + 1",
+            " FROM tree JOIN nodes c ON c.parent_id = tree.id",
+            " WHERE c.trashed_ms IS NULL AND tree.depth < $2),",
+            " dirs(node_id, tree_size, files, folders) AS (SELECT top,",
+            " CAST(COALESCE(SUM(CASE WHEN kind = 'file' THEN size ELSE 0 END), 0) AS BIGINT),",
+            " CAST(COALESCE(SUM(CASE WHEN depth = 2 AND kind = 'file' THEN 1 ELSE 0 END), 0) AS BIGINT),",
+            " CAST(COALESCE(SUM(CASE WHEN depth = 2 AND kind = 'dir' THEN 1 ELSE 0 END), 0) AS BIGINT)",
+            " FROM tree GROUP BY top),",
+            " kids(node_id, kind, revision, tree_size, files, folders) AS (SELECT c.id, c.kind, c.revision,",
+            " CASE WHEN c.kind = 'file' THEN c.size ELSE COALESCE(d.tree_size, 0) END,",
+            " COALESCE(d.files, 0), COALESCE(d.folders, 0)",
+            " FROM nodes c LEFT JOIN dirs d ON d.node_id = c.id",
+            " WHERE c.parent_id = $1 AND c.trashed_ms IS NULL)",
+            " SELECT n.id AS node_id,",
+            " CASE WHEN n.kind = 'file' THEN n.size",
+            " ELSE CAST(COALESCE((SELECT SUM(k.tree_size) FROM kids k), 0) AS BIGINT) END AS tree_size,",
+            " CAST((SELECT COUNT(*) FROM kids k WHERE k.kind = 'file') AS BIGINT) AS files,",
+            " CAST((SELECT COUNT(*) FROM kids k WHERE k.kind = 'dir') AS BIGINT) AS folders,",
+            " v.checksum AS checksum",
+            " FROM nodes n LEFT JOIN versions v ON v.node_id = n.id AND v.number = n.revision",
+            " WHERE n.id = $1"
+        )
+    };
+}
+
 pub const NODE_STATS_IN: &str = concat!(
-    "WITH RECURSIVE tree(top, id, kind, size, depth) AS (",
-    " SELECT c.id, c.id, c.kind, c.size, 1 FROM nodes c",
-    " WHERE c.parent_id = $1 AND c.trashed_ms IS NULL AND c.kind = 'dir'",
-    " UNION ALL SELECT tree.top, c.id, c.kind, c.size, tree.depth + 1",
-    " FROM tree JOIN nodes c ON c.parent_id = tree.id",
-    " WHERE c.trashed_ms IS NULL AND tree.depth < $2),",
-    " dirs(node_id, tree_size, files, folders) AS (SELECT top,",
-    " CAST(COALESCE(SUM(CASE WHEN kind = 'file' THEN size ELSE 0 END), 0) AS BIGINT),",
-    " CAST(COALESCE(SUM(CASE WHEN depth = 2 AND kind = 'file' THEN 1 ELSE 0 END), 0) AS BIGINT),",
-    " CAST(COALESCE(SUM(CASE WHEN depth = 2 AND kind = 'dir' THEN 1 ELSE 0 END), 0) AS BIGINT)",
-    " FROM tree GROUP BY top),",
-    " kids(node_id, kind, revision, tree_size, files, folders) AS (SELECT c.id, c.kind, c.revision,",
-    " CASE WHEN c.kind = 'file' THEN c.size ELSE COALESCE(d.tree_size, 0) END,",
-    " COALESCE(d.files, 0), COALESCE(d.folders, 0)",
-    " FROM nodes c LEFT JOIN dirs d ON d.node_id = c.id",
-    " WHERE c.parent_id = $1 AND c.trashed_ms IS NULL)",
-    " SELECT n.id AS node_id,",
-    " CASE WHEN n.kind = 'file' THEN n.size",
-    " ELSE CAST(COALESCE((SELECT SUM(k.tree_size) FROM kids k), 0) AS BIGINT) END AS tree_size,",
-    " CAST((SELECT COUNT(*) FROM kids k WHERE k.kind = 'file') AS BIGINT) AS files,",
-    " CAST((SELECT COUNT(*) FROM kids k WHERE k.kind = 'dir') AS BIGINT) AS folders,",
-    " v.checksum AS checksum",
-    " FROM nodes n LEFT JOIN versions v ON v.node_id = n.id AND v.number = n.revision",
-    " WHERE n.id = $1",
+    node_stats_ctes!(),
     " UNION ALL SELECT k.node_id, k.tree_size, k.files, k.folders, v.checksum",
     " FROM kids k LEFT JOIN versions v ON v.node_id = k.node_id AND v.number = k.revision"
 );
+
+/// `$1` node, `$2` depth limit: the node's own row of [`NODE_STATS_IN`] (a PROPFIND with
+/// `Depth: 0`, which sync clients send to poll a folder's ETag), without its children's.
+pub const NODE_STATS_OF: &str = node_stats_ctes!();
 
 pub const SET_VERSION_CHECKSUM: &str =
     "UPDATE versions SET checksum = $3 WHERE node_id = $1 AND number = $2";

@@ -172,6 +172,13 @@ async fn stats_and_checksums(store: &dyn MetaStore) {
     assert_eq!(of(a.id).tree_size, 10);
     assert_eq!((of(sub.id).tree_size, of(sub.id).files), (20, 1));
     assert_eq!(tx.node_stats_in(NodeId::generate()).await.unwrap(), []);
+    // A node's own row alone, the same as in the full answer.
+    for id in [home.id, docs.id, a.id, sub.id] {
+        let full = tx.node_stats_in(id).await.unwrap();
+        let own = full.into_iter().find(|s| s.node_id == id);
+        assert_eq!(tx.node_stats_of(id).await.unwrap(), own);
+    }
+    assert_eq!(tx.node_stats_of(NodeId::generate()).await.unwrap(), None);
 }
 
 fn lock(node: &Node, user: UserId, exclusive: bool, deep: bool, expires_ms: i64) -> DavLock {

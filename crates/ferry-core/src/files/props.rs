@@ -191,12 +191,7 @@ impl Ferry {
         };
         if reach == Reach::Node || !node.is_dir() {
             // The node alone: its own rows of the same queries.
-            if let Some(own) = tx
-                .node_stats_in(node.id)
-                .await?
-                .into_iter()
-                .find(|s| s.node_id == node.id)
-            {
+            if let Some(own) = tx.node_stats_of(node.id).await? {
                 top.stats = own;
             }
             top.entry.child_count = top.stats.files + top.stats.folders;
