@@ -158,10 +158,9 @@ impl Ferry {
         password: &str,
         client_ip: Option<IpAddr>,
     ) -> Result<Actor> {
-        if let Some(actor) = self.authenticate_app_password(login, password).await? {
-            return Ok(actor);
-        }
         let now = self.now_ms();
+        // The cache first: it holds only account passwords verified before, so a hit needs
+        // no app-password lookup (one read less on every request of a syncing client).
         if let Some(hit) = self.login_cache.get(login, password, now) {
             let mut tx = self.meta.read().await?;
             if let Some(user) = tx.user_by_id(hit.user_id).await?
@@ -171,6 +170,9 @@ impl Ferry {
             {
                 return user_actor(user, None);
             }
+        }
+        if let Some(actor) = self.authenticate_app_password(login, password).await? {
+            return Ok(actor);
         }
         let mut tx = self.meta.read().await?;
         let user = self
