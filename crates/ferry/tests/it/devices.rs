@@ -128,15 +128,7 @@ async fn a_password_change_is_seen_at_once_despite_the_login_cache() {
 async fn login_flow_v2_hands_out_an_app_password_once() {
     let server = TestServer::start().await;
     server.add_user("alice@example.com", 0).await;
-    let start: Value = server
-        .client
-        .post(format!("{}/index.php/login/v2", server.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let start = start_login_flow(&server).await;
     let poll_token = start["poll"]["token"].as_str().unwrap().to_owned();
     let endpoint = start["poll"]["endpoint"].as_str().unwrap().to_owned();
     let login = start["login"].as_str().unwrap().to_owned();
@@ -215,15 +207,7 @@ async fn login_flow_v2_hands_out_an_app_password_once() {
 async fn login_flows_expire() {
     let server = TestServer::start().await;
     server.add_user("alice@example.com", 0).await;
-    let start: Value = server
-        .client
-        .post(format!("{}/index.php/login/v2", server.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let start = start_login_flow(&server).await;
     let login = start["login"].as_str().unwrap().to_owned();
     server
         .clock
@@ -261,15 +245,7 @@ impl FormBody for reqwest::RequestBuilder {
 async fn the_sign_in_page_goes_through_the_login_guard() {
     let server = TestServer::start().await;
     server.add_user("alice@example.com", 0).await;
-    let start: Value = server
-        .client
-        .post(format!("{}/index.php/login/v2", server.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let start = start_login_flow(&server).await;
     let login = start["login"].as_str().unwrap().to_owned();
     let sign_in = |password: String| {
         let client = server.client.clone();
@@ -304,4 +280,17 @@ async fn the_sign_in_page_goes_through_the_login_guard() {
         .clock
         .advance_ms(ferry_core::security::LOGIN_FAILURE_WINDOW_MS + 1);
     assert_eq!(sign_in(PASSWORD.into()).await.status(), StatusCode::OK);
+}
+
+/// Starts a login flow v2 as a desktop client does; returns its JSON answer.
+async fn start_login_flow(server: &TestServer) -> Value {
+    server
+        .client
+        .post(format!("{}/index.php/login/v2", server.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }

@@ -295,36 +295,33 @@ async fn a_group_endpoint_serves_the_group_workspace_with_member_permissions() {
     )
     .await;
     assert_eq!((status, text.as_str()), (StatusCode::OK, "q1 plan"));
-    let (status, _) = drive(
-        &s,
-        "reader@example.com",
-        "PUT",
-        "salesdocs/mine.txt",
-        &[],
-        "no",
-    )
-    .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = drive(
-        &s,
-        "reader@example.com",
-        "DELETE",
-        "salesdocs/plan.txt",
-        &[],
-        "",
-    )
-    .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = drive(
-        &s,
-        "stranger@example.com",
-        "GET",
-        "salesdocs/plan.txt",
-        &[],
-        "",
-    )
-    .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    for (who, verb, path, body, expected) in [
+        (
+            "reader",
+            "PUT",
+            "salesdocs/mine.txt",
+            "no",
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "reader",
+            "DELETE",
+            "salesdocs/plan.txt",
+            "",
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "stranger",
+            "GET",
+            "salesdocs/plan.txt",
+            "",
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let user = format!("{who}@example.com");
+        let (status, _) = drive(&s, &user, verb, path, &[], body).await;
+        assert_eq!(status, expected, "{who} {verb} {path}");
+    }
     assert_eq!(s.names(&lead, &format!("home:{group}")).await, ["plan.txt"]);
 
     // Deleting the endpoint stops the mount at once.
