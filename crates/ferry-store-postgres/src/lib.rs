@@ -23,7 +23,7 @@ pub struct PgStore {
 
 struct PgTx(Transaction<'static, Postgres>);
 
-ferry_store_sql::impl_meta_tx!(PgTx);
+ferry_store_sql::impl_meta_tx!(PgTx, driver = sqlx);
 
 /// Prepared statements kept per connection: every statement Ferry runs (sqlx's default of
 /// 100 is fewer than the store's statements).

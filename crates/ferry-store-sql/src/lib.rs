@@ -13,7 +13,7 @@ pub mod sql;
 mod upload_rows;
 mod user_rows;
 
-pub use error::{db_err, db_err_in, migrate_err};
+pub use error::{DriverError, db_err, db_err_in, migrate_err};
 pub use group_rows::{
     GroupMemberRow, GroupRow, GroupTagRow, GroupWithMembershipRow, MembershipRow, OutgoingMailRow,
     permissions_text,

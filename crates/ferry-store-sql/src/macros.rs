@@ -1,7 +1,12 @@
 //! The `MetaTx` implementation, expanded once per backend.
 
-/// Implements [`ferry_core::ports::MetaTx`] for a newtype around
-/// `sqlx::Transaction<'static, DB>` (the transaction is field `.0`).
+/// Implements [`ferry_core::ports::MetaTx`] for a newtype whose field `.0` derefs to the
+/// connection a transaction runs on, with `driver` the module that provides sqlx's query
+/// API (`query`, `query_as`, `query_scalar`, `bind`, `execute`, `fetch_*`).
+///
+/// PostgreSQL passes sqlx itself and a `sqlx::Transaction`. SQLite passes its own driver
+/// (`ferry_store_sqlite::lite`), which offers the same calls over rusqlite and runs each
+/// statement on the calling thread instead of through sqlx-sqlite's per-connection worker.
 ///
 /// A macro rather than a generic impl: the SQL in [`crate::sql`] is the same for both
 /// backends, but spelling out sqlx's executor, encode and decode bounds for a generic
@@ -9,7 +14,7 @@
 /// checked against one concrete database.
 #[macro_export]
 macro_rules! impl_meta_tx {
-    ($tx:ty) => {
+    ($tx:ty, driver = $($driver:ident)::+) => {
         // An anonymous const gives the `use`s a scope of their own.
         const _: () = {
             use $crate::__private::ferry_core::clock::EpochMillis;
@@ -20,7 +25,7 @@ macro_rules! impl_meta_tx {
             };
             use $crate::__private::ferry_core::ports::MetaTx;
             use $crate::__private::ferry_core::{Error, Result};
-            use $crate::__private::sqlx;
+            use $($driver)::+ as sqlx;
             use $crate::sql;
             use $crate::{
                 DavLockRow, DeadPropRow, NodeEntryRow, NodeRow, NodeStatsRow, SessionRow,

@@ -3,49 +3,48 @@
 //! The queries are shared with the PostgreSQL store (see `ferry_store_sql`); this crate
 //! only opens the database, migrates it and begins transactions.
 
+pub mod lite;
+mod pool;
+mod rows;
+
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use ferry_core::ports::{MetaStore, MetaTx};
 use ferry_core::{Durability, Result};
 use ferry_store_sql::{db_err_in, migrate_err};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{ConnectOptions, Connection};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::pool::{LiteTx, Mode, Pool};
 
 /// Connections in the pool. Readers run in parallel under WAL; writers queue on the
 /// database's write lock anyway, so more would only hold more file handles.
 const MAX_CONNECTIONS: u32 = 8;
 
-/// Prepared statements kept per connection.
-const STATEMENT_CACHE: usize = 512;
-
-/// How long a writer waits for another writer's lock before giving up with an error.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// The metadata store over one SQLite database file.
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pool: Pool,
     /// One writer at a time in this process. SQLite allows one writer anyway; without the
     /// gate, concurrent `BEGIN IMMEDIATE`s meet SQLITE_BUSY and SQLite's busy handler
-    /// sleeps them in steps of up to 100 ms, so a burst of small PUTs spent most of its time
-    /// asleep. Waiting here is a queue instead. The busy timeout still covers writers in
-    /// other processes (the CLI beside a running server).
+    /// sleeps them in steps of up to 100 ms (and here it would sleep an async worker).
+    /// Waiting here is a queue instead. The busy timeout still covers writers in other
+    /// processes (the CLI beside a running server).
     write_gate: Arc<Semaphore>,
 }
 
 /// A transaction and, for a write, the gate's permit, released when the transaction ends
 /// (commit, rollback or drop).
 struct SqliteTx(
-    Transaction<'static, Sqlite>,
+    LiteTx,
     #[expect(dead_code, reason = "held only for its Drop, which opens the gate")]
     Option<OwnedSemaphorePermit>,
 );
 
-ferry_store_sql::impl_meta_tx!(SqliteTx);
+ferry_store_sql::impl_meta_tx!(SqliteTx, driver = crate::lite);
 
 impl SqliteStore {
     /// Opens (creating the file if missing) and migrates the database at `url`,
@@ -58,39 +57,36 @@ impl SqliteStore {
     /// checkpoints (relaxed: `synchronous=NORMAL`, which in WAL mode never corrupts the
     /// database but may lose the last commits on power loss).
     pub async fn open_durable(url: &str, durability: Durability) -> Result<SqliteStore> {
-        let synchronous = match durability {
-            Durability::Strict => SqliteSynchronous::Full,
-            Durability::Relaxed => SqliteSynchronous::Normal,
-        };
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| db_err_in("parse the sqlite url", e))?
             .create_if_missing(true)
-            // WAL lets readers go on while one writer writes.
+            // WAL lets readers go on while one writer writes; the mode stays with the file.
             .journal_mode(SqliteJournalMode::Wal)
-            // FULL syncs the WAL on every commit: a commit the caller saw survives power loss.
-            .synchronous(synchronous)
-            // Off by default in SQLite; the schema relies on cascades and parent checks.
-            .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT)
-            // Every statement Ferry runs stays prepared (sqlx's default of 100 is fewer than
-            // the store's statements, and an evicted one is prepared again on its next use).
-            .statement_cache_capacity(STATEMENT_CACHE);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(MAX_CONNECTIONS)
-            // A file on local disk does not drop connections the way a network does; the
-            // check before each acquire would be one more hop to the connection's thread
-            // for every transaction.
-            .test_before_acquire(false)
-            .connect_with(options)
+            .foreign_keys(true);
+        let path = options.get_filename().to_owned();
+        if path.as_os_str() == ":memory:" {
+            return Err(ferry_core::Error::invalid(
+                "database-url",
+                "an in-memory SQLite database cannot be shared by the store's connections",
+            ));
+        }
+        // sqlx creates the file and runs the migrations; the store's own connections
+        // (rusqlite, see `lite`) do everything after.
+        let mut migrator = options
+            .connect()
             .await
             .map_err(|e| db_err_in("open the sqlite database", e))?;
         sqlx::migrate!("./migrations")
-            .run(&pool)
+            .run(&mut migrator)
             .await
             .map_err(migrate_err)?;
+        migrator
+            .close()
+            .await
+            .map_err(|e| db_err_in("close the migration connection", e))?;
         tracing::debug!(url, "sqlite metadata store open");
         Ok(SqliteStore {
-            pool,
+            pool: Pool::new(path, durability, MAX_CONNECTIONS),
             write_gate: Arc::new(Semaphore::new(1)),
         })
     }
@@ -98,17 +94,22 @@ impl SqliteStore {
     /// Whether SQLite finds the file sound (`PRAGMA integrity_check`) and every foreign key
     /// satisfied (`PRAGMA foreign_key_check`).
     pub async fn integrity_check(&self) -> Result<bool> {
-        let report: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_all(&self.pool)
+        let mut lease = self
+            .pool
+            .lease()
             .await
+            .map_err(|e| db_err_in("integrity_check", e))?;
+        let report: Vec<String> = lite::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&mut *lease)
+            .into_inner()
             .map_err(|e| db_err_in("integrity_check", e))?;
         if report != ["ok"] {
             tracing::warn!(?report, "sqlite integrity check failed");
             return Ok(false);
         }
-        let violations = sqlx::query("PRAGMA foreign_key_check")
-            .fetch_all(&self.pool)
-            .await
+        let violations: Vec<String> = lite::query_scalar("PRAGMA foreign_key_check")
+            .fetch_all(&mut *lease)
+            .into_inner()
             .map_err(|e| db_err_in("foreign_key_check", e))?;
         if !violations.is_empty() {
             tracing::warn!(count = violations.len(), "sqlite foreign key check failed");
@@ -128,7 +129,7 @@ impl MetaStore for SqliteStore {
     async fn read(&self) -> Result<Box<dyn MetaTx>> {
         let tx = self
             .pool
-            .begin()
+            .begin(Mode::Read)
             .await
             .map_err(|e| db_err_in("begin read", e))?;
         Ok(Box::new(SqliteTx(tx, None)))
@@ -142,11 +143,9 @@ impl MetaStore for SqliteStore {
             .await
             // Only a closed semaphore fails, and this one is never closed.
             .map_err(|e| ferry_core::Error::internal(format!("write gate: {e}")))?;
-        // IMMEDIATE takes the write lock now. A deferred transaction that reads first and
-        // writes later can fail with SQLITE_BUSY at its first write, which no wait avoids.
         let tx = self
             .pool
-            .begin_with("BEGIN IMMEDIATE")
+            .begin(Mode::Write)
             .await
             .map_err(|e| db_err_in("begin write", e))?;
         Ok(Box::new(SqliteTx(tx, Some(permit))))
