@@ -10,6 +10,11 @@
 //! A write streams into a staging file while it is hashed, is flushed and (under strict
 //! durability) fsynced, and is then renamed to its final name, so a reader never sees a partial blob under a hash.
 //! Memory stays bounded: bytes pass through a fixed-size buffer and are never collected.
+//!
+//! A blob that fits in that buffer never opens its staging file until it is committed: the
+//! commit then writes, syncs and renames it in one trip to the blocking pool, where a
+//! streamed write takes one trip per step (open, flush, sync, rename). Most files people
+//! sync are small, and for them the trips were a large part of a PUT.
 
 use std::io::{self, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -96,18 +101,9 @@ impl FsBlobStore {
 #[async_trait]
 impl BlobStore for FsBlobStore {
     async fn writer(&self) -> Result<Box<dyn BlobWriter>> {
-        let path = self
-            .staging
-            .join(format!("{}.{PART_EXT}", uuid::Uuid::new_v4()));
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .await
-            .map_err(|e| io_error("creating staging file", &path, e))?;
         Ok(Box::new(FsBlobWriter {
-            file: BufWriter::with_capacity(WRITE_BUFFER, file),
-            staging: StagingFile::new(path),
+            target: Target::Buffer(Vec::new()),
+            staging_dir: self.staging.clone(),
             objects: self.objects.clone(),
             hasher: Sha256::new(),
             written: 0,
@@ -197,23 +193,60 @@ impl BlobStore for FsBlobStore {
     }
 }
 
-/// A write in progress: bytes go to the staging file and through the hasher.
+/// A write in progress: bytes go through the hasher, into memory while they fit in
+/// [`WRITE_BUFFER`], then into a staging file.
 struct FsBlobWriter {
-    file: BufWriter<File>,
-    staging: StagingFile,
+    target: Target,
+    staging_dir: PathBuf,
     objects: PathBuf,
     hasher: Sha256,
     written: u64,
     sync: bool,
 }
 
+/// Where a writer's bytes are.
+enum Target {
+    /// All of them, so far: no file yet.
+    Buffer(Vec<u8>),
+    /// In this staging file (the buffer was outgrown).
+    File(BufWriter<File>, StagingFile),
+}
+
+/// A new staging file's path: a fresh name, so concurrent writes never meet.
+fn staging_path(staging_dir: &Path) -> PathBuf {
+    staging_dir.join(format!("{}.{PART_EXT}", uuid::Uuid::new_v4()))
+}
+
 #[async_trait]
 impl BlobWriter for FsBlobWriter {
     async fn write(&mut self, chunk: Bytes) -> Result<()> {
-        self.file
-            .write_all(&chunk)
-            .await
-            .map_err(|e| io_error("writing staging file", self.staging.path(), e))?;
+        match &mut self.target {
+            Target::Buffer(buffer) if buffer.len() + chunk.len() <= WRITE_BUFFER => {
+                buffer.extend_from_slice(&chunk);
+            }
+            Target::Buffer(buffer) => {
+                let path = staging_path(&self.staging_dir);
+                let file = OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+                    .await
+                    .map_err(|e| io_error("creating staging file", &path, e))?;
+                let staging = StagingFile::new(path);
+                let mut file = BufWriter::with_capacity(WRITE_BUFFER, file);
+                for bytes in [buffer.as_slice(), &chunk] {
+                    file.write_all(bytes)
+                        .await
+                        .map_err(|e| io_error("writing staging file", staging.path(), e))?;
+                }
+                self.target = Target::File(file, staging);
+            }
+            Target::File(file, staging) => {
+                file.write_all(&chunk)
+                    .await
+                    .map_err(|e| io_error("writing staging file", staging.path(), e))?;
+            }
+        }
         self.hasher.update(&chunk);
         self.written += chunk.len() as u64;
         Ok(())
@@ -225,25 +258,34 @@ impl BlobWriter for FsBlobWriter {
 
     async fn finish(self: Box<Self>) -> Result<Box<dyn StagedBlob>> {
         let FsBlobWriter {
-            mut file,
-            staging,
+            target,
+            staging_dir,
             objects,
             hasher,
             written,
             sync,
         } = *self;
-        // On any error `staging` is dropped here, which removes the file.
-        file.flush()
-            .await
-            .map_err(|e| io_error("flushing staging file", staging.path(), e))?;
-        if sync {
-            file.into_inner()
-                .sync_all()
-                .await
-                .map_err(|e| io_error("syncing staging file", staging.path(), e))?;
-        }
+        let staged = match target {
+            Target::Buffer(bytes) => Staged::Buffer {
+                bytes,
+                staging: staging_path(&staging_dir),
+            },
+            Target::File(mut file, staging) => {
+                // On any error `staging` is dropped here, which removes the file.
+                file.flush()
+                    .await
+                    .map_err(|e| io_error("flushing staging file", staging.path(), e))?;
+                if sync {
+                    file.into_inner()
+                        .sync_all()
+                        .await
+                        .map_err(|e| io_error("syncing staging file", staging.path(), e))?;
+                }
+                Staged::File(staging)
+            }
+        };
         Ok(Box::new(FsStagedBlob {
-            staging,
+            staged,
             objects,
             content_hash: HEXLOWER.encode(&hasher.finalize()),
             size: written,
@@ -252,19 +294,28 @@ impl BlobWriter for FsBlobWriter {
     }
 
     async fn abort(self: Box<Self>) {
-        let FsBlobWriter { file, staging, .. } = *self;
-        drop(file);
-        staging.remove().await;
+        if let Target::File(file, staging) = self.target {
+            drop(file);
+            staging.remove().await;
+        }
     }
 }
 
-/// A whole, synced staging file that knows its hash; `commit` gives it its final name.
+/// A whole blob that knows its hash; `commit` gives it its final name.
 struct FsStagedBlob {
-    staging: StagingFile,
+    staged: Staged,
     objects: PathBuf,
     content_hash: String,
     size: u64,
     sync: bool,
+}
+
+/// Where a finished blob's bytes wait for their commit.
+enum Staged {
+    /// In memory; written to `staging` and renamed in one go on commit.
+    Buffer { bytes: Vec<u8>, staging: PathBuf },
+    /// In a flushed (and, under strict durability, synced) staging file.
+    File(StagingFile),
 }
 
 #[async_trait]
@@ -278,35 +329,91 @@ impl StagedBlob for FsStagedBlob {
     }
 
     async fn commit(self: Box<Self>) -> Result<()> {
-        let target = blob_path(&self.objects, &self.content_hash);
         // Same hash means same content, but the rename still replaces an existing blob on
         // purpose: the fresh modification time keeps the sweep (which only takes blobs
         // older than its grace period) away from a blob a new version is about to name.
-        let dir = target.parent().ok_or_else(|| {
-            Error::internal(format!("blob path {} has no parent", target.display()))
-        })?;
-        let dirs_created = create_fanout(dir).await?;
-        // If this fails, dropping `self.staging` removes the staging file.
-        tokio::fs::rename(self.staging.path(), &target)
-            .await
-            .map_err(|e| io_error("committing blob", &target, e))?;
-        self.staging.disarm();
-        if !self.sync {
-            return Ok(());
-        }
-        sync_dir(dir.to_path_buf()).await?;
-        if dirs_created {
-            // New fan-out directories are entries in their parents: make those durable too.
-            for parent in dir.ancestors().skip(1).take(2) {
-                sync_dir(parent.to_path_buf()).await?;
+        let target = blob_path(&self.objects, &self.content_hash);
+        let sync = self.sync;
+        match self.staged {
+            Staged::Buffer { bytes, staging } => {
+                tokio::task::spawn_blocking(move || commit_buffer(&bytes, &staging, &target, sync))
+                    .await
+                    .map_err(|e| Error::internal(format!("committing blob: task failed: {e}")))?
+            }
+            Staged::File(staging) => {
+                let dir = parent_of(&target)?;
+                let dirs_created = create_fanout(dir).await?;
+                // If this fails, dropping `staging` removes the staging file.
+                tokio::fs::rename(staging.path(), &target)
+                    .await
+                    .map_err(|e| io_error("committing blob", &target, e))?;
+                staging.disarm();
+                if !sync {
+                    return Ok(());
+                }
+                let dir = dir.to_path_buf();
+                tokio::task::spawn_blocking(move || sync_dirs(&dir, dirs_created))
+                    .await
+                    .map_err(|e| Error::internal(format!("syncing directory: task failed: {e}")))?
             }
         }
-        Ok(())
     }
 
     async fn abort(self: Box<Self>) {
-        self.staging.remove().await;
+        if let Staged::File(staging) = self.staged {
+            staging.remove().await;
+        }
     }
+}
+
+/// The whole commit of an in-memory blob, on a blocking thread: write the staging file,
+/// sync it, rename it into place and sync the folders the name went into.
+fn commit_buffer(bytes: &[u8], staging: &Path, target: &Path, sync: bool) -> Result<()> {
+    use std::io::Write;
+    let dir = parent_of(target)?;
+    let dirs_created = !dir.is_dir();
+    if dirs_created {
+        std::fs::create_dir_all(dir).map_err(|e| io_error("creating blob directory", dir, e))?;
+    }
+    let staged = StagingFile::new(staging.to_path_buf());
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(staging)
+        .map_err(|e| io_error("creating staging file", staging, e))?;
+    file.write_all(bytes)
+        .map_err(|e| io_error("writing staging file", staging, e))?;
+    if sync {
+        file.sync_all()
+            .map_err(|e| io_error("syncing staging file", staging, e))?;
+    }
+    drop(file);
+    // If this fails, dropping `staged` removes the staging file.
+    std::fs::rename(staging, target).map_err(|e| io_error("committing blob", target, e))?;
+    staged.disarm();
+    if sync {
+        sync_dirs(dir, dirs_created)?;
+    }
+    Ok(())
+}
+
+/// The folder a blob's name is in.
+fn parent_of(target: &Path) -> Result<&Path> {
+    target
+        .parent()
+        .ok_or_else(|| Error::internal(format!("blob path {} has no parent", target.display())))
+}
+
+/// fsyncs the folder a blob was renamed into and, when its fan-out folders were just made,
+/// their parents too (a new folder is an entry in its parent).
+fn sync_dirs(dir: &Path, dirs_created: bool) -> Result<()> {
+    let ancestors = if dirs_created { 2 } else { 0 };
+    for folder in dir.ancestors().take(1 + ancestors) {
+        std::fs::File::open(folder)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| io_error("syncing directory", folder, e))?;
+    }
+    Ok(())
 }
 
 /// Owns a staging file's path: removes the file when dropped unless it was disarmed
@@ -422,17 +529,6 @@ async fn create_fanout(dir: &Path) -> Result<bool> {
         .await
         .map_err(|e| io_error("creating blob directory", dir, e))?;
     Ok(true)
-}
-
-/// fsyncs a directory so the entries just created or renamed in it survive a crash.
-async fn sync_dir(dir: PathBuf) -> Result<()> {
-    tokio::task::spawn_blocking(move || {
-        std::fs::File::open(&dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|e| io_error("syncing directory", &dir, e))
-    })
-    .await
-    .map_err(|e| Error::internal(format!("syncing directory: task failed: {e}")))?
 }
 
 /// Removes a file; a file that is already gone is not an error.

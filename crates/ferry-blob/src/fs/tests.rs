@@ -178,11 +178,38 @@ async fn committing_the_same_content_twice_keeps_one_file() {
 }
 
 #[tokio::test]
+async fn a_small_blob_touches_the_disk_only_when_committed() {
+    let (_dir, store) = store();
+    let mut writer = store.writer().await.unwrap();
+    writer.write(Bytes::from_static(b"small ")).await.unwrap();
+    writer.write(Bytes::from_static(b"file")).await.unwrap();
+    let staged = writer.finish().await.unwrap();
+    assert!(staging_files(&store).is_empty());
+    assert!(files_in(&store.root().join("sha256")).is_empty());
+    let hash = staged.content_hash().to_owned();
+    assert_eq!(hash, sha256_hex(b"small file"));
+
+    staged.commit().await.unwrap();
+    assert!(staging_files(&store).is_empty());
+    assert_eq!(read_all(&store, &hash, None).await.unwrap(), b"small file");
+}
+
+#[tokio::test]
+async fn a_blob_past_the_buffer_streams_through_a_staging_file() {
+    let (_dir, store) = store();
+    let data = sample(super::WRITE_BUFFER + 10);
+    let hash = put_chunked(&store, &data, &[1000, super::WRITE_BUFFER - 1000, 10]).await;
+    assert_eq!(hash, sha256_hex(&data));
+    assert!(staging_files(&store).is_empty());
+    assert_eq!(read_all(&store, &hash, None).await.unwrap(), data);
+}
+
+#[tokio::test]
 async fn aborting_a_writer_removes_its_staging_file() {
     let (_dir, store) = store();
     let mut writer = store.writer().await.unwrap();
     writer
-        .write(Bytes::from_static(b"half an upload"))
+        .write(Bytes::from(sample(super::WRITE_BUFFER + 1)))
         .await
         .unwrap();
     assert_eq!(staging_files(&store).len(), 1);
@@ -222,7 +249,11 @@ async fn wait_for_empty_staging(store: &FsBlobStore) {
 async fn dropping_an_unfinished_writer_cleans_up() {
     let (_dir, store) = store();
     let mut writer = store.writer().await.unwrap();
-    writer.write(Bytes::from(sample(1000))).await.unwrap();
+    writer
+        .write(Bytes::from(sample(super::WRITE_BUFFER + 1000)))
+        .await
+        .unwrap();
+    assert_eq!(staging_files(&store).len(), 1);
     drop(writer);
     wait_for_empty_staging(&store).await;
 
@@ -241,7 +272,12 @@ fn dropping_a_writer_outside_a_runtime_does_not_panic() {
         .unwrap();
     let writer = runtime.block_on(async {
         let mut writer = store.writer().await.unwrap();
-        writer.write(Bytes::from_static(b"orphan")).await.unwrap();
+        // Past the buffer, so there is a staging file to remove.
+        writer
+            .write(Bytes::from(sample(super::WRITE_BUFFER + 1)))
+            .await
+            .unwrap();
+        assert_eq!(staging_files(&store).len(), 1);
         writer
     });
     drop(runtime);
