@@ -37,7 +37,16 @@ pin=${PIN:-1}
 user=admin
 export BENCH_PASSWORD='Bench-Passw0rd'   # read by ferry-bench; never on a command line
 
-rm -rf "$out" && mkdir -p "$out" "$tools"
+if [ -d "$out" ]; then
+  rm -rf "$out"
+  # On ext4 without a journal (these machines), every file create scans past the inodes
+  # freed in the last 30 s (find_inode_bit/recently_deleted): right after deleting the last
+  # run's tens of thousands of files, whichever server runs first creates files several
+  # times slower. Wait that out.
+  echo "== waiting 35 s after deleting the last run's files (ext4 inode reuse delay)" >&2
+  sleep 35
+fi
+mkdir -p "$out" "$tools"
 results=$out/results.jsonl
 : >"$results"
 note() { echo "== $*" >&2; }

@@ -3,6 +3,7 @@
 //! The queries are shared with the PostgreSQL store (see `ferry_store_sql`); this crate
 //! only opens the database, migrates it and begins transactions.
 
+mod checkpoint;
 pub mod lite;
 mod pool;
 mod rows;
@@ -86,7 +87,8 @@ impl SqliteStore {
             .map_err(|e| db_err_in("close the migration connection", e))?;
         tracing::debug!(url, "sqlite metadata store open");
         Ok(SqliteStore {
-            pool: Pool::new(path, durability, MAX_CONNECTIONS),
+            pool: Pool::new(path, durability, MAX_CONNECTIONS)
+                .map_err(|e| db_err_in("open the sqlite database", e))?,
             write_gate: Arc::new(Semaphore::new(1)),
         })
     }

@@ -33,6 +33,8 @@ struct Inner {
     size: u32,
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
+    /// Stops the checkpoint thread when dropped (see `checkpoint`).
+    checkpointer: Mutex<Option<std::sync::mpsc::Sender<()>>>,
 }
 
 /// Whether a transaction may write.
@@ -46,16 +48,20 @@ pub enum Mode {
 }
 
 impl Pool {
-    pub fn new(path: PathBuf, durability: Durability, size: u32) -> Pool {
-        Pool {
+    /// The pool for the database at `path`, with its checkpoint thread started.
+    pub fn new(path: PathBuf, durability: Durability, size: u32) -> Result<Pool, LiteError> {
+        let checkpointer = crate::checkpoint::start(&path)
+            .map_err(|e| LiteError::Lost(format!("starting the checkpoint thread: {e}")))?;
+        Ok(Pool {
             inner: Arc::new(Inner {
                 path,
                 durability,
                 size,
                 idle: Mutex::new(Vec::new()),
                 permits: Arc::new(Semaphore::new(size as usize)),
+                checkpointer: Mutex::new(Some(checkpointer)),
             }),
-        }
+        })
     }
 
     /// A new connection with the store's settings. The database is already in WAL mode
@@ -76,6 +82,12 @@ impl Pool {
         // Off by default in SQLite; the schema relies on cascades and parent checks.
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Checkpoints are the checkpoint thread's; this is only its backstop.
+        conn.pragma_update(
+            None,
+            "wal_autocheckpoint",
+            crate::checkpoint::BACKSTOP_PAGES,
+        )?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(conn)
     }
@@ -124,6 +136,11 @@ impl Pool {
             all.forget();
         }
         self.inner.permits.close();
+        self.inner
+            .checkpointer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
     }
 
     fn idle(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
