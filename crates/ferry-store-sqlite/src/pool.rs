@@ -215,13 +215,13 @@ impl LiteTx {
         self.open = false;
         let synced = self.mode == Mode::Write && self.lease.pool.durability == Durability::Strict;
         if !synced {
-            return Ok(self.lease.0.execute_batch("COMMIT")?);
+            return Ok(commit_or_roll_back(&self.lease.0)?);
         }
         let Some(LiteConn(conn)) = self.lease.conn.take() else {
             return Err(LiteError::Closed);
         };
         let (conn, done) = tokio::task::spawn_blocking(move || {
-            let done = conn.execute_batch("COMMIT");
+            let done = commit_or_roll_back(&conn);
             (conn, done)
         })
         .await
@@ -229,6 +229,17 @@ impl LiteTx {
         self.lease.conn = Some(LiteConn(conn));
         Ok(done?)
     }
+}
+
+/// COMMIT; if that fails and leaves the transaction open (SQLite may), it is rolled back,
+/// so the connection goes back to the pool outside any transaction.
+fn commit_or_roll_back(conn: &Connection) -> rusqlite::Result<()> {
+    let done = conn.execute_batch("COMMIT");
+    if done.is_err() && !conn.is_autocommit() {
+        // The COMMIT's error is the one to report.
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    done
 }
 
 impl Drop for LiteTx {
