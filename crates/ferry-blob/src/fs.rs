@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! <root>/staging/<uuid>.part          writes in progress (or left behind by a crash)
-//! <root>/sha256/ab/cd/abcd…(64 hex)   committed blobs, fanned out by the hash's first four chars
+//! <root>/sha256/ab/ab…(64 hex)       committed blobs, fanned out by the hash's first two chars
 //! ```
 //!
 //! A write streams into a staging file while it is hashed, is flushed and (under strict
@@ -32,9 +32,12 @@ use tokio::fs::{File, OpenOptions};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufWriter};
 use tokio_util::io::ReaderStream;
 
+mod layout;
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests;
+
+use layout::{blob_path, is_fanout_name, rename_into_place, sync_dirs};
 
 /// Buffer between `write` calls and the staging file, so many tiny chunks make few syscalls.
 const WRITE_BUFFER: usize = 256 * 1024;
@@ -60,7 +63,8 @@ pub struct FsBlobStore {
 }
 
 impl FsBlobStore {
-    /// Opens the store at `root`, creating `staging/` and `sha256/` if missing.
+    /// Opens the store at `root`, creating `staging/` and `sha256/` if missing and moving
+    /// blobs of the old two-level layout to the current one.
     ///
     /// Synchronous on purpose: it runs once at start-up, before anything is served.
     pub fn open(root: impl Into<PathBuf>) -> Result<Self> {
@@ -71,6 +75,7 @@ impl FsBlobStore {
             std::fs::create_dir_all(dir)
                 .map_err(|e| io_error("creating blob directory", dir, e))?;
         }
+        layout::flatten_legacy(&objects)?;
         Ok(Self {
             root,
             staging,
@@ -157,10 +162,8 @@ impl BlobStore for FsBlobStore {
 
     async fn list(&self) -> Result<Vec<BlobInfo>> {
         let mut blobs = Vec::new();
-        for first in fanout_dirs(&self.objects).await? {
-            for second in fanout_dirs(&first).await? {
-                list_blobs_in(&second, &mut blobs).await?;
-            }
+        for folder in fanout_dirs(&self.objects).await? {
+            list_blobs_in(&folder, &mut blobs).await?;
         }
         Ok(blobs)
     }
@@ -334,29 +337,22 @@ impl StagedBlob for FsStagedBlob {
         // older than its grace period) away from a blob a new version is about to name.
         let target = blob_path(&self.objects, &self.content_hash);
         let sync = self.sync;
-        match self.staged {
-            Staged::Buffer { bytes, staging } => {
-                tokio::task::spawn_blocking(move || commit_buffer(&bytes, &staging, &target, sync))
-                    .await
-                    .map_err(|e| Error::internal(format!("committing blob: task failed: {e}")))?
-            }
+        let commit = move || match self.staged {
+            Staged::Buffer { bytes, staging } => commit_buffer(&bytes, &staging, &target, sync),
             Staged::File(staging) => {
-                let dir = parent_of(&target)?;
-                let dirs_created = create_fanout(dir).await?;
-                // If this fails, dropping `staging` removes the staging file.
-                tokio::fs::rename(staging.path(), &target)
-                    .await
-                    .map_err(|e| io_error("committing blob", &target, e))?;
+                // If the rename fails, dropping `staging` removes the staging file.
+                let dir_created = rename_into_place(staging.path(), &target)?;
                 staging.disarm();
-                if !sync {
-                    return Ok(());
+                if sync {
+                    sync_dirs(&target, dir_created)?;
                 }
-                let dir = dir.to_path_buf();
-                tokio::task::spawn_blocking(move || sync_dirs(&dir, dirs_created))
-                    .await
-                    .map_err(|e| Error::internal(format!("syncing directory: task failed: {e}")))?
+                Ok(())
             }
-        }
+        };
+        // One trip to the blocking pool for the whole commit.
+        tokio::task::spawn_blocking(commit)
+            .await
+            .map_err(|e| Error::internal(format!("committing blob: task failed: {e}")))?
     }
 
     async fn abort(self: Box<Self>) {
@@ -370,11 +366,6 @@ impl StagedBlob for FsStagedBlob {
 /// sync it, rename it into place and sync the folders the name went into.
 fn commit_buffer(bytes: &[u8], staging: &Path, target: &Path, sync: bool) -> Result<()> {
     use std::io::Write;
-    let dir = parent_of(target)?;
-    let dirs_created = !dir.is_dir();
-    if dirs_created {
-        std::fs::create_dir_all(dir).map_err(|e| io_error("creating blob directory", dir, e))?;
-    }
     let staged = StagingFile::new(staging.to_path_buf());
     let mut file = std::fs::OpenOptions::new()
         .write(true)
@@ -389,29 +380,10 @@ fn commit_buffer(bytes: &[u8], staging: &Path, target: &Path, sync: bool) -> Res
     }
     drop(file);
     // If this fails, dropping `staged` removes the staging file.
-    std::fs::rename(staging, target).map_err(|e| io_error("committing blob", target, e))?;
+    let dir_created = rename_into_place(staging, target)?;
     staged.disarm();
     if sync {
-        sync_dirs(dir, dirs_created)?;
-    }
-    Ok(())
-}
-
-/// The folder a blob's name is in.
-fn parent_of(target: &Path) -> Result<&Path> {
-    target
-        .parent()
-        .ok_or_else(|| Error::internal(format!("blob path {} has no parent", target.display())))
-}
-
-/// fsyncs the folder a blob was renamed into and, when its fan-out folders were just made,
-/// their parents too (a new folder is an entry in its parent).
-fn sync_dirs(dir: &Path, dirs_created: bool) -> Result<()> {
-    let ancestors = if dirs_created { 2 } else { 0 };
-    for folder in dir.ancestors().take(1 + ancestors) {
-        std::fs::File::open(folder)
-            .and_then(|d| d.sync_all())
-            .map_err(|e| io_error("syncing directory", folder, e))?;
+        sync_dirs(target, dir_created)?;
     }
     Ok(())
 }
@@ -491,10 +463,6 @@ fn is_lower_hex(b: u8) -> bool {
 }
 
 /// `<objects>/ab/cd/<hash>`; `hash` must be valid (ASCII, 64 chars), so the slices hold.
-fn blob_path(objects: &Path, hash: &str) -> PathBuf {
-    objects.join(&hash[0..2]).join(&hash[2..4]).join(hash)
-}
-
 /// The range to stream: the whole blob when none is given. A range reaching past the end
 /// is refused; callers clamp ranges against the size first. `start == size` with `len == 0`
 /// is allowed and yields nothing.
@@ -517,20 +485,6 @@ fn checked_range(range: Option<ByteRange>, size: u64) -> Result<ByteRange> {
     }
 }
 
-/// Creates the fan-out directories of a blob; true if the leaf did not exist before.
-async fn create_fanout(dir: &Path) -> Result<bool> {
-    let existed = tokio::fs::try_exists(dir)
-        .await
-        .map_err(|e| io_error("checking blob directory", dir, e))?;
-    if existed {
-        return Ok(false);
-    }
-    tokio::fs::create_dir_all(dir)
-        .await
-        .map_err(|e| io_error("creating blob directory", dir, e))?;
-    Ok(true)
-}
-
 /// Removes a file; a file that is already gone is not an error.
 async fn remove_if_present(path: &Path) -> io::Result<()> {
     match tokio::fs::remove_file(path).await {
@@ -545,9 +499,7 @@ async fn fanout_dirs(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut entries = read_dir(dir).await?;
     while let Some(entry) = next_entry(&mut entries, dir).await? {
         let name = entry.file_name();
-        let is_fanout = name
-            .to_str()
-            .is_some_and(|n| n.len() == 2 && n.bytes().all(is_lower_hex));
+        let is_fanout = name.to_str().is_some_and(is_fanout_name);
         let is_dir = entry.file_type().await.is_ok_and(|kind| kind.is_dir());
         if is_fanout && is_dir {
             dirs.push(entry.path());
@@ -556,7 +508,7 @@ async fn fanout_dirs(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(dirs)
 }
 
-/// Appends the blobs of one leaf directory (`sha256/ab/cd`). Files whose name is not a
+/// Appends the blobs of one fan-out directory (`sha256/ab`). Files whose name is not a
 /// hash, or a hash that does not belong under this directory, are skipped: `read` could
 /// never reach them.
 async fn list_blobs_in(dir: &Path, blobs: &mut Vec<BlobInfo>) -> Result<()> {
@@ -591,16 +543,11 @@ async fn list_blobs_in(dir: &Path, blobs: &mut Vec<BlobInfo>) -> Result<()> {
     Ok(())
 }
 
-/// `ab/cd` of `.../sha256/ab/cd` as `"abcd"`.
+/// `ab` of `.../sha256/ab`.
 fn fanout_prefix(dir: &Path) -> String {
-    let mut parts = dir
-        .iter()
-        .rev()
-        .take(2)
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect::<Vec<_>>();
-    parts.reverse();
-    parts.concat()
+    dir.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Milliseconds since the epoch; negative for (odd) times before it.

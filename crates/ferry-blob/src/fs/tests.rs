@@ -80,12 +80,7 @@ fn staging_files(store: &FsBlobStore) -> Vec<PathBuf> {
 }
 
 fn blob_file(store: &FsBlobStore, hash: &str) -> PathBuf {
-    store
-        .root()
-        .join("sha256")
-        .join(&hash[0..2])
-        .join(&hash[2..4])
-        .join(hash)
+    store.root().join("sha256").join(&hash[0..2]).join(hash)
 }
 
 fn range(start: u64, len: u64) -> Option<ByteRange> {
@@ -425,4 +420,34 @@ async fn concat_with_a_missing_part_fails_and_leaves_nothing_staged() {
     };
     assert!(matches!(err, Error::NotFound), "{err}");
     assert!(staging_files(&store).is_empty());
+}
+
+#[tokio::test]
+async fn a_store_of_the_two_level_layout_is_moved_to_one_level_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let hash = sha256_hex(b"old layout");
+    let legacy = dir
+        .path()
+        .join("sha256")
+        .join(&hash[0..2])
+        .join(&hash[2..4]);
+    std::fs::create_dir_all(&legacy).unwrap();
+    std::fs::write(legacy.join(&hash), b"old layout").unwrap();
+    // Something that is not a blob stays where it is, and so does its folder.
+    let odd = dir.path().join("sha256").join("ff").join("ee");
+    std::fs::create_dir_all(&odd).unwrap();
+    std::fs::write(odd.join("notes.txt"), b"keep").unwrap();
+
+    let store = FsBlobStore::open(dir.path()).unwrap();
+    assert_eq!(read_all(&store, &hash, None).await.unwrap(), b"old layout");
+    assert!(!legacy.exists());
+    assert!(odd.join("notes.txt").exists());
+    let listed = store.list().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].content_hash, hash);
+
+    // Opening again finds nothing left to move.
+    drop(store);
+    let store = FsBlobStore::open(dir.path()).unwrap();
+    assert!(store.exists(&hash).await.unwrap());
 }
