@@ -89,6 +89,10 @@ impl Pool {
             crate::checkpoint::BACKSTOP_PAGES,
         )?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        // 8 MiB of pages per connection (SQLite's default is 2 MiB): listing a folder of
+        // 10,000 files reads a few thousand pages, which otherwise came back through a
+        // pread each on every listing (W3 50 -> 45 ms).
+        conn.pragma_update(None, "cache_size", -8192_i64)?;
         Ok(conn)
     }
 
