@@ -1,6 +1,8 @@
 //! The request bodies WebDAV sends, read from the element tree: PROPFIND, PROPPATCH and
 //! LOCK. Wire shapes live only here.
 
+use ferry_core::files::Usage;
+
 use crate::xml::{BadXml, DAV, Element, fragment, parse};
 
 /// A property's name.
@@ -30,6 +32,33 @@ pub enum PropfindRequest {
     /// The names of every property, without values.
     PropName,
     Props(Vec<PropName>),
+}
+
+impl PropfindRequest {
+    /// Whether a quota property is asked for by name (`allprop` does not list them), so
+    /// the owner's usage has to be counted.
+    pub fn wants_quota(&self) -> bool {
+        let names = match self {
+            PropfindRequest::Props(names) | PropfindRequest::AllProp(names) => names,
+            PropfindRequest::PropName => return false,
+        };
+        names.iter().any(|p| {
+            p.ns == DAV
+                && matches!(
+                    p.name.as_str(),
+                    "quota-used-bytes" | "quota-available-bytes"
+                )
+        })
+    }
+
+    /// [`Usage::Count`] when [`Self::wants_quota`].
+    pub fn usage(&self) -> Usage {
+        if self.wants_quota() {
+            Usage::Count
+        } else {
+            Usage::Skip
+        }
+    }
 }
 
 fn bad(reason: &str) -> BadXml {

@@ -189,12 +189,15 @@ pub fn write_live(
             let shown = item.path.last().map_or("", String::as_str);
             out.text_ns(ns, local, shown);
         }
-        (DAV, "quota-used-bytes") => out.text_ns(ns, local, &desc.used_bytes.to_string()),
+        // Usage is counted whenever a quota property is asked for by name, the only way
+        // these are written (`PropfindRequest::usage`).
+        (DAV, "quota-used-bytes") => {
+            out.text_ns(ns, local, &desc.used_bytes.unwrap_or(0).to_string());
+        }
         (DAV, "quota-available-bytes") => {
             // -3 is Nextcloud's "unlimited".
-            let free = desc
-                .quota_bytes
-                .map_or(-3, |q| (q - desc.used_bytes).max(0));
+            let used = desc.used_bytes.unwrap_or(0);
+            let free = desc.quota_bytes.map_or(-3, |q| (q - used).max(0));
             out.text_ns(ns, local, &free.to_string());
         }
         (DAV, "lockdiscovery") => {

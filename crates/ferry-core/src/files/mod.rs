@@ -27,7 +27,7 @@ pub use content::{Content, IncomingFile, UploadGrant};
 pub use finder::{Found, NameMatch};
 pub use locks::{DEFAULT_LOCK_SECS, LockInfo, LockRequest, MAX_LOCK_SECS};
 pub use paths::PathLookup;
-pub use props::{Described, Description, PropChange, Reach};
+pub use props::{Described, Description, PropChange, Reach, Usage};
 pub use put::{PutFile, PutOutcome};
 pub use relocate::{Relocated, Relocation};
 pub(crate) use transfer::move_home_contents;

@@ -33,7 +33,9 @@ pub struct Description {
     pub items: Vec<Described>,
     pub owner_id: String,
     pub owner_name: String,
-    pub used_bytes: i64,
+    /// The owner's bytes in use, counted when asked for ([`Usage::Count`]): a sum over
+    /// every version the owner has, which a listing that shows no quota should not pay.
+    pub used_bytes: Option<i64>,
     /// `None` when unlimited.
     pub quota_bytes: Option<i64>,
 }
@@ -61,6 +63,13 @@ fn viewer(actor: &Actor) -> UserId {
     actor
         .user_id()
         .unwrap_or_else(|| UserId::from_uuid(uuid::Uuid::nil()))
+}
+
+/// Whether a description counts the owner's used bytes (see [`Description::used_bytes`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Usage {
+    Skip,
+    Count,
 }
 
 /// How far below the node a description reaches.
@@ -146,13 +155,19 @@ async fn describe_children(
 impl Ferry {
     /// A node (and, with `children`, its live children) with everything a property
     /// listing shows. See [`Ferry::describe_reach`].
-    pub async fn describe(&self, actor: &Actor, id: NodeId, children: bool) -> Result<Description> {
+    pub async fn describe(
+        &self,
+        actor: &Actor,
+        id: NodeId,
+        children: bool,
+        usage: Usage,
+    ) -> Result<Description> {
         let reach = if children {
             Reach::Children
         } else {
             Reach::Node
         };
-        self.describe_reach(actor, id, reach)
+        self.describe_reach(actor, id, reach, usage)
             .await?
             .ok_or_else(|| Error::internal("a bounded description without a bound"))
     }
@@ -166,6 +181,7 @@ impl Ferry {
         actor: &Actor,
         id: NodeId,
         reach: Reach,
+        usage: Usage,
     ) -> Result<Option<Description>> {
         let now = self.now_ms();
         let me = viewer(actor);
@@ -242,7 +258,10 @@ impl Ferry {
             },
             Owner::Group(gid) => (gid.to_string(), String::new(), 0),
         };
-        let used_bytes = tx.used_bytes(node.owner).await?;
+        let used_bytes = match usage {
+            Usage::Count => Some(tx.used_bytes(node.owner).await?),
+            Usage::Skip => None,
+        };
         Ok(Some(Description {
             items,
             owner_id,

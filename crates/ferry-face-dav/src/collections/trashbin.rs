@@ -107,7 +107,12 @@ async fn propfind_trash(call: &Call, body: Body, item: Option<&str>) -> Result<R
     let now = ferry.now_ms();
     for item in &items {
         let desc = ferry
-            .describe(&call.actor, item.node.id, one_level && item.node.is_dir())
+            .describe(
+                &call.actor,
+                item.node.id,
+                one_level && item.node.is_dir(),
+                request.usage(),
+            )
             .await?;
         for (i, described) in desc.items.iter().enumerate() {
             let node = &described.entry.node;

@@ -58,7 +58,7 @@ pub async fn handle(dav: &Dav, body: Body) -> Result<Response, DavError> {
         .ok_or(Error::NotFound)?;
     let Some(desc) = dav
         .ferry()
-        .describe_reach(&dav.actor, node.id, reach)
+        .describe_reach(&dav.actor, node.id, reach, request.usage())
         .await?
     else {
         return finite_depth();

@@ -89,7 +89,9 @@ pub async fn render(
     let mut out = XmlOut::new();
     out.root("multistatus");
     for f in found {
-        let desc = ferry.describe(actor, f.node.id, false).await?;
+        let desc = ferry
+            .describe(actor, f.node.id, false, request.usage())
+            .await?;
         let Some(item) = desc.items.first() else {
             continue;
         };

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use ferry_core::Actor;
-use ferry_core::files::{Location, PathLookup, Reach};
+use ferry_core::files::{Location, PathLookup, Reach, Usage};
 use ferry_core::ids::NodeId;
 use reqwest::StatusCode;
 
@@ -171,28 +171,28 @@ async fn depth_infinity_past_its_bound_is_refused_whole() {
     let reach = |limit| Reach::Tree { limit };
     assert!(
         s.ferry
-            .describe_reach(&me, a.id, reach(5))
+            .describe_reach(&me, a.id, reach(5), Usage::Skip)
             .await
             .unwrap()
             .is_some()
     );
     assert!(
         s.ferry
-            .describe_reach(&me, a.id, reach(4))
+            .describe_reach(&me, a.id, reach(4), Usage::Skip)
             .await
             .unwrap()
             .is_none()
     );
     assert!(
         s.ferry
-            .describe_reach(&me, root, reach(5))
+            .describe_reach(&me, root, reach(5), Usage::Skip)
             .await
             .unwrap()
             .is_none()
     );
     let all = s
         .ferry
-        .describe_reach(&me, root, reach(6))
+        .describe_reach(&me, root, reach(6), Usage::Skip)
         .await
         .unwrap()
         .unwrap();
@@ -215,4 +215,47 @@ async fn depth_infinity_past_its_bound_is_refused_whole() {
     let r = dav(&s, &u, "PROPFIND", "/", &[("Depth", "1")], PROPS).await;
     assert_eq!(r.status, StatusCode::MULTI_STATUS);
     assert_eq!(hrefs(&r.body).len(), 10_000 - 6 + 2 + 1);
+}
+
+#[tokio::test]
+async fn quota_properties_count_what_the_owner_stores_when_asked_for() {
+    let s = TestServer::start().await;
+    let login = "quota@example.org";
+    s.add_user(login, 1000).await;
+    assert_eq!(
+        dav(&s, login, "PUT", "/a.txt", &[], vec![b'x'; 300])
+            .await
+            .status,
+        201
+    );
+    assert_eq!(
+        dav(&s, login, "PUT", "/b.txt", &[], vec![b'y'; 200])
+            .await
+            .status,
+        201
+    );
+    let quota = r#"<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop>
+        <d:quota-used-bytes/><d:quota-available-bytes/></d:prop></d:propfind>"#;
+    let reply = dav(&s, login, "PROPFIND", "/", &[("Depth", "0")], quota).await;
+    assert_eq!(reply.status, 207);
+    assert!(
+        reply
+            .body
+            .contains("<d:quota-used-bytes>500</d:quota-used-bytes>"),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply
+            .body
+            .contains("<d:quota-available-bytes>500</d:quota-available-bytes>"),
+        "{}",
+        reply.body
+    );
+    // A listing that asks for no quota property shows none.
+    let plain = r#"<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop>
+        <d:getetag/></d:prop></d:propfind>"#;
+    let reply = dav(&s, login, "PROPFIND", "/", &[("Depth", "1")], plain).await;
+    assert_eq!(reply.status, 207);
+    assert!(!reply.body.contains("quota-"), "{}", reply.body);
 }
