@@ -468,9 +468,11 @@ pub const DELETE_SUBTREE: &str = "WITH RECURSIVE tree(id) AS ( \
      UNION SELECT c.id FROM tree JOIN nodes c ON c.parent_id = tree.id) \
      DELETE FROM nodes WHERE id IN (SELECT id FROM tree)";
 
-/// `SUM(bigint)` is `numeric` in PostgreSQL, hence the cast back.
-pub const USED_BYTES: &str = "SELECT CAST(COALESCE(SUM(v.size), 0) AS BIGINT) FROM versions v \
-     JOIN nodes n ON n.id = v.node_id WHERE n.owner_kind = $1 AND n.owner_id = $2";
+/// The triggers of migration 0012 keep `owner_usage` equal to the sum of the sizes of the
+/// owner's versions (the store stories check it through inserts, trash, a change of owner,
+/// subtree, user and group deletes).
+pub const USED_BYTES: &str = "SELECT COALESCE((SELECT used_bytes FROM owner_usage \
+     WHERE owner_kind = $1 AND owner_id = $2), 0)";
 
 // --- stars ---
 
