@@ -45,6 +45,7 @@ pub struct Ferry {
     pub(crate) settings: CoreSettings,
     pub(crate) login_cache: Arc<crate::login_cache::LoginCache>,
     pub(crate) features: Arc<crate::features::FeatureCache>,
+    pub(crate) folder_stats: Arc<crate::files::stats_cache::StatsCache>,
 }
 
 impl Ferry {
@@ -61,6 +62,7 @@ impl Ferry {
             settings,
             login_cache: Arc::default(),
             features: Arc::default(),
+            folder_stats: Arc::default(),
         }
     }
 

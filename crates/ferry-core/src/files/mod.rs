@@ -14,6 +14,7 @@ mod paths;
 mod props;
 mod put;
 mod relocate;
+pub(crate) mod stats_cache;
 mod transfer;
 mod trashbin;
 mod tree;

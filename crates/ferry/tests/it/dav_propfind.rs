@@ -259,3 +259,60 @@ async fn quota_properties_count_what_the_owner_stores_when_asked_for() {
     assert_eq!(reply.status, 207);
     assert!(!reply.body.contains("quota-"), "{}", reply.body);
 }
+
+/// `oc:size` of the folder at `path`, by a `Depth: 0` PROPFIND (what sync clients poll).
+async fn folder_size(s: &TestServer, login: &str, path: &str) -> i64 {
+    let body = r#"<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns">
+        <d:prop><oc:size/><d:getetag/></d:prop></d:propfind>"#;
+    let reply = dav(s, login, "PROPFIND", path, &[("Depth", "0")], body).await;
+    assert_eq!(reply.status, 207, "{}", reply.body);
+    let start = reply.body.find("<oc:size>").expect("oc:size") + "<oc:size>".len();
+    let end = reply.body[start..].find('<').expect("end of oc:size") + start;
+    reply.body[start..end].parse().expect("a number")
+}
+
+#[tokio::test]
+async fn a_polled_folder_size_follows_every_change_below_it() {
+    let s = TestServer::start().await;
+    let login = user(&s, "poller").await;
+    assert_eq!(dav(&s, &login, "MKCOL", "/a", &[], "").await.status, 201);
+    assert_eq!(dav(&s, &login, "MKCOL", "/a/b", &[], "").await.status, 201);
+    assert_eq!(folder_size(&s, &login, "/").await, 0);
+    // Asked twice unchanged (the second answer may come from memory), then after each change.
+    assert_eq!(
+        dav(&s, &login, "PUT", "/a/b/f", &[], vec![1u8; 100])
+            .await
+            .status,
+        201
+    );
+    assert_eq!(folder_size(&s, &login, "/").await, 100);
+    assert_eq!(folder_size(&s, &login, "/").await, 100);
+    assert_eq!(folder_size(&s, &login, "/a").await, 100);
+    assert_eq!(
+        dav(&s, &login, "PUT", "/a/b/f", &[], vec![1u8; 40])
+            .await
+            .status,
+        204
+    );
+    assert_eq!(folder_size(&s, &login, "/").await, 40);
+    assert_eq!(folder_size(&s, &login, "/a").await, 40);
+    let to = format!("{}/remote.php/dav/files/{login}/moved", s.url);
+    let moved = dav(
+        &s,
+        &login,
+        "MOVE",
+        "/a/b",
+        &[("Destination", to.as_str())],
+        "",
+    )
+    .await;
+    assert_eq!(moved.status, 201);
+    assert_eq!(folder_size(&s, &login, "/a").await, 0);
+    assert_eq!(folder_size(&s, &login, "/").await, 40);
+    assert_eq!(
+        dav(&s, &login, "DELETE", "/moved/f", &[], "").await.status,
+        204
+    );
+    assert_eq!(folder_size(&s, &login, "/moved").await, 0);
+    assert_eq!(folder_size(&s, &login, "/").await, 0);
+}
