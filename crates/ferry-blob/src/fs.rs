@@ -339,15 +339,7 @@ impl StagedBlob for FsStagedBlob {
         let sync = self.sync;
         let commit = move || match self.staged {
             Staged::Buffer { bytes, staging } => commit_buffer(&bytes, &staging, &target, sync),
-            Staged::File(staging) => {
-                // If the rename fails, dropping `staging` removes the staging file.
-                let dir_created = rename_into_place(staging.path(), &target)?;
-                staging.disarm();
-                if sync {
-                    sync_dirs(&target, dir_created)?;
-                }
-                Ok(())
-            }
+            Staged::File(staging) => place(staging, &target, sync),
         };
         // One trip to the blocking pool for the whole commit.
         tokio::task::spawn_blocking(commit)
@@ -379,8 +371,13 @@ fn commit_buffer(bytes: &[u8], staging: &Path, target: &Path, sync: bool) -> Res
             .map_err(|e| io_error("syncing staging file", staging, e))?;
     }
     drop(file);
-    // If this fails, dropping `staged` removes the staging file.
-    let dir_created = rename_into_place(staging, target)?;
+    place(staged, target, sync)
+}
+
+/// Gives a finished staging file its blob name and, under strict durability, syncs the
+/// folders the name went into. If the rename fails, dropping `staged` removes the file.
+fn place(staged: StagingFile, target: &Path, sync: bool) -> Result<()> {
+    let dir_created = rename_into_place(staged.path(), target)?;
     staged.disarm();
     if sync {
         sync_dirs(target, dir_created)?;
@@ -462,7 +459,6 @@ fn is_lower_hex(b: u8) -> bool {
     b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
 }
 
-/// `<objects>/ab/cd/<hash>`; `hash` must be valid (ASCII, 64 chars), so the slices hold.
 /// The range to stream: the whole blob when none is given. A range reaching past the end
 /// is refused; callers clamp ranges against the size first. `start == size` with `len == 0`
 /// is allowed and yields nothing.

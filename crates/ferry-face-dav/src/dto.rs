@@ -35,25 +35,21 @@ pub enum PropfindRequest {
 }
 
 impl PropfindRequest {
-    /// Whether a quota property is asked for by name (`allprop` does not list them), so
-    /// the owner's usage has to be counted.
-    pub fn wants_quota(&self) -> bool {
+    /// Whether the owner's usage has to be counted: only when a quota property is asked
+    /// for by name (`allprop` does not list them).
+    pub fn usage(&self) -> Usage {
         let names = match self {
             PropfindRequest::Props(names) | PropfindRequest::AllProp(names) => names,
-            PropfindRequest::PropName => return false,
+            PropfindRequest::PropName => return Usage::Skip,
         };
-        names.iter().any(|p| {
+        let quota = |p: &PropName| {
             p.ns == DAV
                 && matches!(
                     p.name.as_str(),
                     "quota-used-bytes" | "quota-available-bytes"
                 )
-        })
-    }
-
-    /// [`Usage::Count`] when [`Self::wants_quota`].
-    pub fn usage(&self) -> Usage {
-        if self.wants_quota() {
+        };
+        if names.iter().any(quota) {
             Usage::Count
         } else {
             Usage::Skip

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 
 /// WAL size past which the thread checkpoints.
 const WAL_THRESHOLD: u64 = 16 * 1024 * 1024;
@@ -60,10 +60,7 @@ fn wal_path(path: &Path) -> PathBuf {
 fn checkpoint(path: &Path, conn: &mut Option<Connection>) -> rusqlite::Result<()> {
     let conn = match conn {
         Some(conn) => conn,
-        None => conn.insert(Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?),
+        None => conn.insert(crate::pool::open_file(path)?),
     };
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
 }

@@ -87,8 +87,9 @@ impl SqliteStore {
             .map_err(|e| db_err_in("close the migration connection", e))?;
         tracing::debug!(url, "sqlite metadata store open");
         Ok(SqliteStore {
-            pool: Pool::new(path, durability, MAX_CONNECTIONS)
-                .map_err(|e| db_err_in("open the sqlite database", e))?,
+            pool: Pool::new(path, durability, MAX_CONNECTIONS).map_err(|e| {
+                ferry_core::Error::internal(format!("start the sqlite checkpoint thread: {e}"))
+            })?,
             write_gate: Arc::new(Semaphore::new(1)),
         })
     }

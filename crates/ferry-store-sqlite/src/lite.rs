@@ -239,81 +239,80 @@ fn row_decoder<O: FromLiteRow>() -> impl FnMut(&Row<'_>) -> rusqlite::Result<O> 
     }
 }
 
-fn decode_scalar<O: FromSql>(row: &Row<'_>) -> rusqlite::Result<O> {
+/// How a fetch turns a row into its value: the whole row ([`WholeRow`], sqlx's
+/// `query_as`) or its first column ([`FirstColumn`], sqlx's `query_scalar`).
+pub trait Decode<O> {
+    fn decoder() -> impl FnMut(&Row<'_>) -> rusqlite::Result<O>;
+}
+
+pub struct WholeRow;
+pub struct FirstColumn;
+
+impl<O: FromLiteRow> Decode<O> for WholeRow {
+    fn decoder() -> impl FnMut(&Row<'_>) -> rusqlite::Result<O> {
+        row_decoder()
+    }
+}
+
+impl<O: FromSql> Decode<O> for FirstColumn {
+    fn decoder() -> impl FnMut(&Row<'_>) -> rusqlite::Result<O> {
+        first_column
+    }
+}
+
+fn first_column<O: FromSql>(row: &Row<'_>) -> rusqlite::Result<O> {
     row.get(0)
 }
 
-/// sqlx's `query_as`: each row decoded into `O`.
-pub struct QueryAs<'q, DB, O> {
+/// A query whose rows are fetched as values of `O`, decoded the way `D` says.
+pub struct Fetch<'q, DB, O, D> {
     query: Query<'q>,
-    tag: PhantomData<fn() -> (DB, O)>,
+    tag: PhantomData<Tag<DB, O, D>>,
 }
 
+/// The types a fetch is tagged with (none of them held, so `fn()` keeps it `Send`).
+type Tag<DB, O, D> = fn() -> (DB, O, D);
+
+/// sqlx's `query_as`: each row decoded into `O`.
+pub type QueryAs<'q, DB, O> = Fetch<'q, DB, O, WholeRow>;
+/// sqlx's `query_scalar`: the first column of each row.
+pub type QueryScalar<'q, DB, O> = Fetch<'q, DB, O, FirstColumn>;
+
 pub fn query_as<DB, O>(sql: &str) -> QueryAs<'_, DB, O> {
-    QueryAs {
+    Fetch {
         query: query(sql),
         tag: PhantomData,
     }
-}
-
-impl<'q, DB, O: FromLiteRow> QueryAs<'q, DB, O> {
-    pub fn bind<T: ToSql + Send + 'q>(self, value: T) -> Self {
-        QueryAs {
-            query: self.query.bind(value),
-            tag: PhantomData,
-        }
-    }
-
-    pub fn fetch_all<'c, E: Executor<'c, Database = DB>>(self, e: E) -> Ready<LiteResult<Vec<O>>> {
-        ready(self.query.rows(e.connection(), usize::MAX, row_decoder()))
-    }
-
-    pub fn fetch_optional<'c, E: Executor<'c, Database = DB>>(
-        self,
-        e: E,
-    ) -> Ready<LiteResult<Option<O>>> {
-        ready(first(self.query.rows(e.connection(), 1, row_decoder())))
-    }
-
-    pub fn fetch_one<'c, E: Executor<'c, Database = DB>>(self, e: E) -> Ready<LiteResult<O>> {
-        ready(one(self.query.rows(e.connection(), 1, row_decoder())))
-    }
-}
-
-/// sqlx's `query_scalar`: the first column of each row.
-pub struct QueryScalar<'q, DB, O> {
-    query: Query<'q>,
-    tag: PhantomData<fn() -> (DB, O)>,
 }
 
 pub fn query_scalar<DB, O>(sql: &str) -> QueryScalar<'_, DB, O> {
-    QueryScalar {
+    Fetch {
         query: query(sql),
         tag: PhantomData,
     }
 }
 
-impl<'q, DB, O: FromSql> QueryScalar<'q, DB, O> {
+impl<'q, DB, O, D: Decode<O>> Fetch<'q, DB, O, D> {
     pub fn bind<T: ToSql + Send + 'q>(self, value: T) -> Self {
-        QueryScalar {
+        Fetch {
             query: self.query.bind(value),
             tag: PhantomData,
         }
     }
 
     pub fn fetch_all<'c, E: Executor<'c, Database = DB>>(self, e: E) -> Ready<LiteResult<Vec<O>>> {
-        ready(self.query.rows(e.connection(), usize::MAX, decode_scalar))
+        ready(self.query.rows(e.connection(), usize::MAX, D::decoder()))
     }
 
     pub fn fetch_optional<'c, E: Executor<'c, Database = DB>>(
         self,
         e: E,
     ) -> Ready<LiteResult<Option<O>>> {
-        ready(first(self.query.rows(e.connection(), 1, decode_scalar)))
+        ready(first(self.query.rows(e.connection(), 1, D::decoder())))
     }
 
     pub fn fetch_one<'c, E: Executor<'c, Database = DB>>(self, e: E) -> Ready<LiteResult<O>> {
-        ready(one(self.query.rows(e.connection(), 1, decode_scalar)))
+        ready(one(self.query.rows(e.connection(), 1, D::decoder())))
     }
 }
 

@@ -49,9 +49,8 @@ pub enum Mode {
 
 impl Pool {
     /// The pool for the database at `path`, with its checkpoint thread started.
-    pub fn new(path: PathBuf, durability: Durability, size: u32) -> Result<Pool, LiteError> {
-        let checkpointer = crate::checkpoint::start(&path)
-            .map_err(|e| LiteError::Lost(format!("starting the checkpoint thread: {e}")))?;
+    pub fn new(path: PathBuf, durability: Durability, size: u32) -> std::io::Result<Pool> {
+        let checkpointer = crate::checkpoint::start(&path)?;
         Ok(Pool {
             inner: Arc::new(Inner {
                 path,
@@ -67,10 +66,7 @@ impl Pool {
     /// A new connection with the store's settings. The database is already in WAL mode
     /// (the migration connection set it, and it stays with the file).
     fn connect(&self) -> Result<Connection, LiteError> {
-        let conn = Connection::open_with_flags(
-            &self.inner.path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        let conn = open_file(&self.inner.path)?;
         let synchronous = match self.inner.durability {
             // FULL syncs the WAL on every commit: a commit the caller saw survives power loss.
             Durability::Strict => "FULL",
@@ -102,7 +98,7 @@ impl Pool {
             .acquire_owned()
             .await
             .map_err(|_| LiteError::Closed)?;
-        let idle = self.idle().pop();
+        let idle = self.inner.idle().pop();
         let conn = match idle {
             Some(conn) => conn,
             None => self.connect()?,
@@ -136,7 +132,7 @@ impl Pool {
     /// checkpoints the WAL into the database file). Later leases fail.
     pub async fn close(&self) {
         if let Ok(all) = self.inner.permits.acquire_many(self.inner.size).await {
-            self.idle().clear();
+            self.inner.idle().clear();
             all.forget();
         }
         self.inner.permits.close();
@@ -146,14 +142,22 @@ impl Pool {
             .unwrap_or_else(PoisonError::into_inner)
             .take();
     }
+}
 
+impl Inner {
     fn idle(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
         // A panic while holding this lock cannot leave the list half-changed.
-        self.inner
-            .idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// Opens the database file as every connection of the store does (no create: sqlx made
+/// it; no SQLite mutex: a connection is used by one thread at a time).
+pub(crate) fn open_file(path: &std::path::Path) -> rusqlite::Result<Connection> {
+    Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
 }
 
 /// A lent connection; back to the pool when dropped.
@@ -182,11 +186,7 @@ impl DerefMut for Lease {
 impl Drop for Lease {
     fn drop(&mut self) {
         if let Some(LiteConn(conn)) = self.conn.take() {
-            self.pool
-                .idle
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(conn);
+            self.pool.idle().push(conn);
         }
     }
 }

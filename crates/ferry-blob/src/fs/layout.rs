@@ -13,7 +13,7 @@ use ferry_core::{Error, Result};
 
 use super::{io_error, is_content_hash, is_lower_hex};
 
-/// Where a committed blob lives; `hash` must already be validated.
+/// Where a committed blob lives; `hash` must be valid (ASCII, 64 chars), so the slice holds.
 pub(super) fn blob_path(objects: &Path, hash: &str) -> PathBuf {
     objects.join(&hash[0..2]).join(hash)
 }

@@ -208,16 +208,18 @@ impl Ferry {
         if reach == Reach::Node || !node.is_dir() {
             // The node alone: its own rows of the same queries. A folder's statistics are
             // remembered by ETag (see `stats_cache`): sync clients poll exactly this.
-            match self.folder_stats.get(node.id, &node.etag) {
-                Some(known) if node.is_dir() => top.stats = known,
-                _ => {
-                    if let Some(own) = tx.node_stats_of(node.id).await? {
-                        if node.is_dir() {
-                            self.folder_stats.put(&node.etag, &own);
-                        }
-                        top.stats = own;
-                    }
+            let known = if node.is_dir() {
+                self.folder_stats.get(node.id, &node.etag)
+            } else {
+                None
+            };
+            if let Some(known) = known {
+                top.stats = known;
+            } else if let Some(own) = tx.node_stats_of(node.id).await? {
+                if node.is_dir() {
+                    self.folder_stats.put(&node.etag, &own);
                 }
+                top.stats = own;
             }
             top.entry.child_count = top.stats.files + top.stats.folders;
             top.dead = tx
